@@ -1,0 +1,79 @@
+//! The document shell rendered by the server and the root component with its routes.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::i18n::{t_string, use_i18n, I18nContextProvider};
+use crate::ui::{about::AboutPage, home::HomePage, layout::Layout, not_found::NotFound, offline::OfflinePage};
+
+/// The path of the offline shell the service worker precaches and falls back to.
+pub const OFFLINE_PATH: &str = "/offline";
+
+/// The HTML document around the app. The build id meta tag tells the page (and through it the
+/// service worker) which build it belongs to, so caches of open builds are kept.
+pub fn shell(options: LeptosOptions, build_id: String) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="knd-build" content=build_id />
+                <meta name="theme-color" media="(prefers-color-scheme: light)" content="#0b5cab" />
+                <meta name="theme-color" media="(prefers-color-scheme: dark)" content="#0f1722" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/favicon.ico" sizes="32x32" />
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The root component: i18n context, document metadata and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider
+            set_lang_attr_on_html=true
+            ssr_lang_header_getter=crate::client::prefs::ignore_accept_language()
+            cookie_options=crate::client::prefs::locale_cookie_options()
+        >
+            <Document />
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Document() -> impl IntoView {
+    let i18n = use_i18n();
+    crate::client::prefs::restore_locale(i18n);
+    view! {
+        <Title formatter=move |page: String| {
+            let app = t_string!(i18n, app_name);
+            if page.is_empty() { app.to_string() } else { format!("{page} — {app}") }
+        } />
+        <Meta name="application-name" content=move || t_string!(i18n, app_name) />
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/about") view=AboutPage />
+                    <Route path=path!("/offline") view=OfflinePage />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,6 @@
+//! Browser-only capabilities behind a facade that compiles on both targets, so components never
+//! write `#[cfg]`: on the server the functions are inert, in the browser they do the work.
+
+pub mod network;
+pub mod prefs;
+pub mod pwa;

@@ -1,0 +1,227 @@
+//! The installable, offline side of the app: service-worker registration, the "new version"
+//! prompt, the install prompt, and the offline shell's address fix-up before hydration.
+//! The service worker itself is `sw.js` beside this file, served by the server with the build's
+//! asset list filled in.
+
+use leptos::prelude::*;
+
+/// The service worker's source; the server fills in `__BUILD_ID__` and `__PRECACHE__`.
+pub const SERVICE_WORKER_TEMPLATE: &str = include_str!("sw.js");
+
+/// Name of the meta tag that marks the offline shell page.
+pub const SHELL_META: &str = "knd-shell";
+
+/// What the UI needs to know about the installed app.
+#[derive(Clone, Copy)]
+pub struct Pwa {
+    /// A new build is installed and waiting for the user's consent.
+    pub update_ready: RwSignal<bool>,
+    /// The browser offered to install the app (`beforeinstallprompt`).
+    pub install_available: RwSignal<bool>,
+}
+
+impl Pwa {
+    /// Activates the waiting build; the page reloads when it takes control.
+    pub fn apply_update(&self) {
+        self.update_ready.set(false);
+        #[cfg(feature = "hydrate")]
+        imp::apply_update();
+    }
+
+    /// Shows the browser's install dialog.
+    pub fn install(&self) {
+        self.install_available.set(false);
+        #[cfg(feature = "hydrate")]
+        imp::install();
+    }
+}
+
+/// Creates the PWA state and, in the browser, registers the service worker.
+pub fn provide_pwa() -> Pwa {
+    let pwa = Pwa {
+        update_ready: RwSignal::new(false),
+        install_available: RwSignal::new(false),
+    };
+    provide_context(pwa);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| imp::start(pwa));
+    pwa
+}
+
+/// The PWA state provided by the layout.
+pub fn use_pwa() -> Pwa {
+    expect_context::<Pwa>()
+}
+
+/// When the service worker answered a navigation with the offline shell, the address still
+/// names the page asked for; hydrating the shell against that route would not match the markup.
+/// So the address becomes `/offline?from=…` before hydration, keeping what was asked for.
+pub fn prepare_for_hydration() {
+    #[cfg(feature = "hydrate")]
+    imp::redirect_shell_address();
+}
+
+#[cfg(feature = "hydrate")]
+mod imp {
+    use std::cell::RefCell;
+
+    use leptos::prelude::*;
+    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+    use web_sys::{ServiceWorkerRegistration, ServiceWorkerState};
+
+    use super::{Pwa, SHELL_META};
+    use crate::app::OFFLINE_PATH;
+
+    thread_local! {
+        static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
+        static INSTALL_EVENT: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+    }
+
+    fn meta(name: &str) -> Option<String> {
+        document()
+            .query_selector(&format!("meta[name=\"{name}\"]"))
+            .ok()
+            .flatten()
+            .and_then(|el| el.get_attribute("content"))
+    }
+
+    pub fn redirect_shell_address() {
+        if meta(SHELL_META).is_none() {
+            return;
+        }
+        let location = window().location();
+        let path = location.pathname().unwrap_or_default();
+        if path == OFFLINE_PATH {
+            return;
+        }
+        let from = format!("{path}{}", location.search().unwrap_or_default());
+        let target = format!(
+            "{OFFLINE_PATH}?from={}",
+            js_sys::encode_uri_component(&from)
+        );
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&target));
+        }
+    }
+
+    pub fn start(pwa: Pwa) {
+        listen_for_install_prompt(pwa);
+        let navigator = window().navigator();
+        if !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+            return;
+        }
+        let container = navigator.service_worker();
+        // A new worker took control after the user agreed: load the page of the new build.
+        let reload = Closure::<dyn FnMut()>::new(|| {
+            let _ = window().location().reload();
+        });
+        container.set_oncontrollerchange(Some(reload.as_ref().unchecked_ref()));
+        reload.forget();
+        announce_build(&container);
+
+        let promise = container.register("/sw.js");
+        wasm_bindgen_futures::spawn_local(async move {
+            let Ok(value) = wasm_bindgen_futures::JsFuture::from(promise).await else {
+                return;
+            };
+            let registration: ServiceWorkerRegistration = value.unchecked_into();
+            watch_for_updates(&registration, pwa);
+            REGISTRATION.with(|cell| *cell.borrow_mut() = Some(registration.clone()));
+            check_for_update_when_visible();
+        });
+    }
+
+    /// Tells the worker which build this page is, so it keeps that build's cache while open.
+    fn announce_build(container: &web_sys::ServiceWorkerContainer) {
+        let Some(build) = meta("knd-build") else { return };
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"type".into(), &"hello".into());
+        let _ = js_sys::Reflect::set(&message, &"build".into(), &build.into());
+        if let Some(controller) = container.controller() {
+            let _ = controller.post_message(&message);
+        }
+        let ready = container.ready();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Ok(registration) = ready {
+                if let Ok(reg) = wasm_bindgen_futures::JsFuture::from(registration).await {
+                    let reg: ServiceWorkerRegistration = reg.unchecked_into();
+                    if let Some(active) = reg.active() {
+                        let _ = active.post_message(&message);
+                    }
+                }
+            }
+        });
+    }
+
+    fn watch_for_updates(registration: &ServiceWorkerRegistration, pwa: Pwa) {
+        let has_controller = || window().navigator().service_worker().controller().is_some();
+        if registration.waiting().is_some() && has_controller() {
+            pwa.update_ready.set(true);
+        }
+        let reg = registration.clone();
+        let on_update = Closure::<dyn FnMut()>::new(move || {
+            let Some(installing) = reg.installing() else { return };
+            let worker = installing.clone();
+            let on_state = Closure::<dyn FnMut()>::new(move || {
+                // The first install has no controller: nothing to update from.
+                if worker.state() == ServiceWorkerState::Installed && has_controller() {
+                    pwa.update_ready.set(true);
+                }
+            });
+            installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+            on_state.forget();
+        });
+        registration.set_onupdatefound(Some(on_update.as_ref().unchecked_ref()));
+        on_update.forget();
+    }
+
+    /// Long-open tabs learn about a new build when the user comes back to them.
+    fn check_for_update_when_visible() {
+        let handle = window_event_listener_untyped("visibilitychange", move |_| {
+            if document().visibility_state() == web_sys::VisibilityState::Visible {
+                REGISTRATION.with(|cell| {
+                    if let Some(reg) = cell.borrow().as_ref() {
+                        let _ = reg.update();
+                    }
+                });
+            }
+        });
+        // Lives as long as the page.
+        std::mem::forget(handle);
+    }
+
+    pub fn apply_update() {
+        REGISTRATION.with(|cell| {
+            let Some(waiting) = cell.borrow().as_ref().and_then(|reg| reg.waiting()) else {
+                return;
+            };
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&message, &"type".into(), &"SKIP_WAITING".into());
+            let _ = waiting.post_message(&message);
+        });
+    }
+
+    fn listen_for_install_prompt(pwa: Pwa) {
+        let handle = window_event_listener_untyped("beforeinstallprompt", move |event| {
+            event.prevent_default();
+            INSTALL_EVENT.with(|cell| *cell.borrow_mut() = Some(event.into()));
+            pwa.install_available.set(true);
+        });
+        std::mem::forget(handle);
+        let installed = window_event_listener_untyped("appinstalled", move |_| {
+            pwa.install_available.set(false);
+        });
+        std::mem::forget(installed);
+    }
+
+    pub fn install() {
+        let Some(event) = INSTALL_EVENT.with(|cell| cell.borrow_mut().take()) else {
+            return;
+        };
+        if let Ok(prompt) = js_sys::Reflect::get(&event, &"prompt".into()) {
+            if let Some(prompt) = prompt.dyn_ref::<js_sys::Function>() {
+                let _ = prompt.call0(&event);
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+// КНД.Онлайн service worker. The server fills in the build id and the build's asset list, so a
+// new build is a new worker with its own cache; see docs/ARCHITECTURE.md ("Offline").
+"use strict";
+
+const BUILD = "__BUILD_ID__";
+const PRECACHE = __PRECACHE__;
+const CACHE_PREFIX = "knd-build-";
+const CACHE = CACHE_PREFIX + BUILD;
+// Which open page (client id) belongs to which build, kept in the Cache API so it survives the
+// worker being stopped and restarted by the browser.
+const REGISTRY = "knd-clients";
+const SHELL = "/offline";
+const NAVIGATION_TIMEOUT_MS = 3000;
+
+self.addEventListener("install", (event) => {
+  // No skipWaiting here: an update waits until the user agrees to it.
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })))),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(self.clients.claim().then(pruneCaches));
+});
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "SKIP_WAITING") {
+    self.skipWaiting();
+  } else if (data.type === "hello" && event.source && typeof data.build === "string") {
+    event.waitUntil(remember(event.source.id, data.build).then(pruneCaches));
+  }
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  // Server functions and the API are never cached: their answers must be live.
+  if (url.pathname.startsWith("/api/") || url.pathname === "/sw.js" || url.pathname === "/healthz") return;
+  if (request.mode === "navigate") {
+    event.respondWith(navigate(request));
+  } else {
+    event.respondWith(cachedOrNetwork(request));
+  }
+});
+
+// Network first with a short timeout, then the cached page of this build, then the shell.
+async function navigate(request) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
+    // Keep only pages of this build, so old HTML is never paired with new wasm or vice versa.
+    if (response.ok && response.headers.get("x-knd-build") === BUILD) {
+      await cache.put(request, response.clone());
+    }
+    return response;
+  } catch (_) {
+    const page = await cache.match(request);
+    if (page) return page;
+    const shell = await cache.match(SHELL);
+    if (shell) return shell;
+    return new Response("Нет соединения / No connection", {
+      status: 503,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+    });
+  }
+}
+
+// Hashed assets never change, so any build's cache may answer; pages of an older build that are
+// still open get their own assets this way.
+async function cachedOrNetwork(request) {
+  const cached = await caches.match(request);
+  return cached || fetch(request);
+}
+
+function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+async function remember(clientId, build) {
+  const registry = await caches.open(REGISTRY);
+  await registry.put(new Request("/__client/" + encodeURIComponent(clientId)), new Response(build));
+}
+
+// Deletes the caches of builds no open page uses any more; the current build's cache stays.
+async function pruneCaches() {
+  const registry = await caches.open(REGISTRY);
+  const open = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const openIds = new Set(open.map((client) => client.id));
+  const keep = new Set([CACHE]);
+  for (const request of await registry.keys()) {
+    const clientId = decodeURIComponent(new URL(request.url).pathname.slice("/__client/".length));
+    if (openIds.has(clientId)) {
+      const entry = await registry.match(request);
+      if (entry) keep.add(CACHE_PREFIX + (await entry.text()));
+    } else {
+      await registry.delete(request);
+    }
+  }
+  for (const name of await caches.keys()) {
+    if (name.startsWith(CACHE_PREFIX) && !keep.has(name)) await caches.delete(name);
+  }
+}

@@ -1,0 +1,108 @@
+//! The one error type of every server function. What reaches the client is a stable kind and a
+//! user-facing Russian message; internal details go to the server log only.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+
+/// An error a server function returns to the client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppError {
+    /// The request needs a signed-in user.
+    Unauthorized,
+    /// The user may not do this.
+    Forbidden,
+    /// The thing asked for does not exist (or is not visible to this user).
+    NotFound,
+    /// The input is invalid; the message says what to fix.
+    Invalid(String),
+    /// Something failed on our side; the detail is in the server log, never here.
+    Internal,
+    /// The request did not reach the server or its answer could not be read.
+    Transport(String),
+}
+
+impl AppError {
+    /// The HTTP status that matches the error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Invalid(_) => 422,
+            AppError::Internal => 500,
+            AppError::Transport(_) => 503,
+        }
+    }
+
+    /// Logs an internal failure and hides it from the client.
+    #[cfg(feature = "ssr")]
+    pub fn internal(context: &str, error: impl fmt::Display) -> Self {
+        tracing::error!(%error, "{context}");
+        AppError::Internal
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AppError::Unauthorized => f.write_str("Войдите в личный кабинет, чтобы продолжить."),
+            AppError::Forbidden => f.write_str("Недостаточно прав для этого действия."),
+            AppError::NotFound => f.write_str("Запрошенные сведения не найдены."),
+            AppError::Invalid(message) => f.write_str(message),
+            AppError::Internal => {
+                f.write_str("На сервере произошла ошибка. Попробуйте ещё раз чуть позже.")
+            }
+            AppError::Transport(_) => {
+                f.write_str("Нет связи с сервером. Проверьте подключение к сети.")
+            }
+        }
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(detail) | ServerFnErrorErr::Response(detail) => {
+                AppError::Transport(detail)
+            }
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
+                AppError::Invalid("Запрос составлен неверно.".to_owned())
+            }
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_error_text_reveals_nothing_of_the_cause() {
+        let shown = AppError::Internal.to_string();
+        assert!(shown.contains("ошибка"));
+        assert_eq!(AppError::Internal.status(), 500);
+    }
+
+    #[test]
+    fn invalid_input_is_answered_with_422_and_its_message() {
+        let error = AppError::Invalid("ИНН должен состоять из 10 или 12 цифр.".into());
+        assert_eq!(error.status(), 422);
+        assert_eq!(error.to_string(), "ИНН должен состоять из 10 или 12 цифр.");
+    }
+
+    #[test]
+    fn malformed_arguments_become_a_user_error_not_an_internal_one() {
+        let error = AppError::from_server_fn_error(ServerFnErrorErr::Args("x".into()));
+        assert_eq!(error.status(), 422);
+    }
+}

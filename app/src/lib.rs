@@ -1,0 +1,25 @@
+//! КНД.Онлайн: the application library shared by the server (feature `ssr`) and the browser
+//! (feature `hydrate`): UI, server functions, browser capabilities and, server-side only,
+//! state and repositories.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod app;
+pub mod client;
+pub mod error;
+mod translations;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod ui;
+
+/// Translations: `use_i18n`, `t!`, `t_string!`, `Locale`, `I18nContextProvider`.
+pub use translations::i18n;
+
+/// The wasm entry point: called by the hydration script Leptos puts into every page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    client::pwa::prepare_for_hydration();
+    leptos::mount::hydrate_body(app::App);
+}

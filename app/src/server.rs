@@ -1,0 +1,23 @@
+//! Server-side only: application state, the build being served, and repositories
+//! (`verb_noun` async functions taking the executor explicitly).
+
+pub mod region;
+pub mod release;
+pub mod state;
+
+pub use state::AppState;
+
+use crate::error::AppError;
+
+/// Sets the HTTP status of a failed server function to the one its error calls for (Leptos
+/// would answer 500 for every error otherwise).
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+                options.set_status(status);
+            }
+        }
+    }
+    result
+}

@@ -1,0 +1,159 @@
+//! The build being served. cargo-leptos writes the content hashes of the wasm, JS and CSS files
+//! into a hash file next to the server binary; from it we derive the build id (which names the
+//! service worker's cache) and the list of assets the service worker precaches.
+
+use std::path::{Path, PathBuf};
+
+use leptos::prelude::LeptosOptions;
+use sha2::{Digest, Sha256};
+
+use crate::app::OFFLINE_PATH;
+use crate::client::pwa::SERVICE_WORKER_TEMPLATE;
+
+/// Static files every build precaches besides its hashed bundle.
+const STATIC_PRECACHE: &[&str] = &[
+    "/",
+    OFFLINE_PATH,
+    "/manifest.webmanifest",
+    "/favicon.ico",
+    "/icons/icon.svg",
+    "/icons/icon-192.png",
+    "/icons/icon-512.png",
+];
+
+/// Identity and assets of one build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Release {
+    /// Short hex id that changes whenever any bundled asset changes.
+    pub build_id: String,
+    /// Absolute URLs the service worker stores on install.
+    pub precache: Vec<String>,
+    /// The service worker script for this build.
+    pub service_worker: String,
+}
+
+/// Content hashes of the bundle, as written by cargo-leptos.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct BundleHashes {
+    pub js: Option<String>,
+    pub wasm: Option<String>,
+    pub css: Option<String>,
+}
+
+impl BundleHashes {
+    /// Parses lines of the form `js: <hash>`; unknown lines are ignored.
+    pub fn parse(text: &str) -> Self {
+        let mut hashes = BundleHashes::default();
+        for line in text.lines() {
+            let Some((kind, hash)) = line.split_once(':') else { continue };
+            let hash = Some(hash.trim().to_owned()).filter(|h| !h.is_empty());
+            match kind.trim() {
+                "js" => hashes.js = hash,
+                "wasm" => hashes.wasm = hash,
+                "css" => hashes.css = hash,
+                _ => {}
+            }
+        }
+        hashes
+    }
+}
+
+impl Release {
+    /// Builds the release description from the bundle hashes. Without hashes (a build made
+    /// without `hash-files`) the file names are plain and the id changes with the version only.
+    pub fn new(output_name: &str, pkg_dir: &str, version: &str, hashes: &BundleHashes) -> Self {
+        let name = |hash: &Option<String>, plain: &str, ext: &str| match hash {
+            Some(hash) => format!("/{pkg_dir}/{output_name}.{hash}.{ext}"),
+            None => format!("/{pkg_dir}/{output_name}{plain}.{ext}"),
+        };
+        let mut precache: Vec<String> = STATIC_PRECACHE.iter().map(|s| (*s).to_owned()).collect();
+        precache.push(name(&hashes.js, "", "js"));
+        precache.push(name(&hashes.wasm, "_bg", "wasm"));
+        precache.push(name(&hashes.css, "", "css"));
+
+        let mut digest = Sha256::new();
+        digest.update(version.as_bytes());
+        for url in &precache {
+            digest.update(url.as_bytes());
+        }
+        digest.update(SERVICE_WORKER_TEMPLATE.as_bytes());
+        let build_id = hex::encode(&digest.finalize()[..8]);
+
+        let service_worker = SERVICE_WORKER_TEMPLATE
+            .replace("__BUILD_ID__", &build_id)
+            .replace(
+                "__PRECACHE__",
+                &serde_json::to_string(&precache).expect("a list of strings serialises"),
+            );
+        Release { build_id, precache, service_worker }
+    }
+
+    /// Reads the hash file the way Leptos does (relative to the server binary unless absolute).
+    pub fn load(options: &LeptosOptions, version: &str) -> Self {
+        let hashes = if options.hash_files {
+            std::fs::read_to_string(hash_file_path(options))
+                .map(|text| BundleHashes::parse(&text))
+                .unwrap_or_else(|error| {
+                    tracing::error!(%error, "hash file missing: the service worker will not precache the bundle");
+                    BundleHashes::default()
+                })
+        } else {
+            BundleHashes::default()
+        };
+        Self::new(&options.output_name, &options.site_pkg_dir, version, &hashes)
+    }
+}
+
+fn hash_file_path(options: &LeptosOptions) -> PathBuf {
+    let exe_dir = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+        .unwrap_or_default();
+    exe_dir.join(options.hash_file.as_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hashes(css: &str) -> BundleHashes {
+        BundleHashes::parse(&format!("js: aaa\nwasm: bbb\ncss: {css}\n"))
+    }
+
+    #[test]
+    fn hash_file_lines_name_the_hashed_bundle() {
+        let release = Release::new("knd", "pkg", "0.1.0", &hashes("ccc"));
+        assert!(release.precache.contains(&"/pkg/knd.aaa.js".to_owned()));
+        assert!(release.precache.contains(&"/pkg/knd.bbb.wasm".to_owned()));
+        assert!(release.precache.contains(&"/pkg/knd.ccc.css".to_owned()));
+        assert!(release.precache.contains(&OFFLINE_PATH.to_owned()));
+    }
+
+    #[test]
+    fn any_changed_asset_changes_the_build_id() {
+        let one = Release::new("knd", "pkg", "0.1.0", &hashes("ccc"));
+        let two = Release::new("knd", "pkg", "0.1.0", &hashes("ddd"));
+        assert_ne!(one.build_id, two.build_id);
+        assert_eq!(one, Release::new("knd", "pkg", "0.1.0", &hashes("ccc")));
+    }
+
+    #[test]
+    fn service_worker_carries_its_build_and_asset_list() {
+        let release = Release::new("knd", "pkg", "0.1.0", &hashes("ccc"));
+        assert!(release.service_worker.contains(&format!("const BUILD = \"{}\"", release.build_id)));
+        assert!(release.service_worker.contains("\"/pkg/knd.bbb.wasm\""));
+        assert!(!release.service_worker.contains("__PRECACHE__"));
+    }
+
+    #[test]
+    fn unhashed_builds_use_plain_file_names() {
+        let release = Release::new("knd", "pkg", "0.1.0", &BundleHashes::default());
+        assert!(release.precache.contains(&"/pkg/knd_bg.wasm".to_owned()));
+    }
+
+    #[test]
+    fn blank_or_unknown_lines_are_ignored() {
+        let parsed = BundleHashes::parse("\nfoo: 1\njs:   \ncss: x\n");
+        assert_eq!(parsed, BundleHashes { js: None, wasm: None, css: Some("x".into()) });
+    }
+}

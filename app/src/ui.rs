@@ -1,0 +1,10 @@
+//! Pages (one route per file) and the components of the app shell.
+
+pub mod about;
+pub mod app_status;
+pub mod home;
+pub mod lang_switch;
+pub mod layout;
+pub mod nav;
+pub mod not_found;
+pub mod offline;

@@ -1,0 +1,59 @@
+//! The app shell around every page: skip link, header, navigation (bottom bar on phones, side
+//! bar on wide screens), the main landmark with an error boundary, and the footer.
+
+use leptos::prelude::*;
+
+use crate::client::pwa::provide_pwa;
+use crate::i18n::{t, use_i18n};
+use crate::ui::{
+    app_status::{InstallButton, NetworkStatus, UpdatePrompt},
+    lang_switch::LangSwitch,
+    nav::NavBar,
+};
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    provide_pwa();
+    view! {
+        <a class="skip-link" href="#content">
+            {t!(i18n, skip_to_content)}
+        </a>
+        <header class="app-header">
+            <a class="brand" href="/">
+                <img class="brand-logo" src="/icons/icon.svg" alt="" width="32" height="32" />
+                <span class="brand-text">
+                    <span class="brand-name">{t!(i18n, app_name)}</span>
+                    <span class="brand-tagline">{t!(i18n, tagline)}</span>
+                </span>
+            </a>
+            <div class="header-tools">
+                <NetworkStatus />
+                <LangSwitch />
+            </div>
+        </header>
+        <UpdatePrompt />
+        <div class="app-body">
+            <NavBar />
+            <main id="content" class="app-main" tabindex="-1">
+                <ErrorBoundary fallback=|_errors| view! { <ErrorNotice /> }>{children()}</ErrorBoundary>
+            </main>
+        </div>
+        <footer class="app-footer">
+            <p>{t!(i18n, footer.text)}</p>
+            <InstallButton />
+        </footer>
+    }
+}
+
+/// Shown in place of a part of the page that failed; details stay in the logs.
+#[component]
+pub fn ErrorNotice() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="notice notice-error" role="alert">
+            <h2>{t!(i18n, error.title)}</h2>
+            <p>{t!(i18n, error.text)}</p>
+        </section>
+    }
+}

@@ -1,0 +1,92 @@
+//! HTTP wiring: routes, the Leptos app and its server functions, static files, middleware,
+//! and the listener.
+
+pub mod assets;
+pub mod headers;
+pub mod health;
+
+use std::{future::Future, sync::Arc};
+
+use anyhow::Context;
+use app::{
+    app::{shell, App},
+    server::{release::Release, AppState},
+};
+use axum::{middleware, routing::get, serve::ListenerExt, Router};
+use leptos::{nonce::Nonce, prelude::*};
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+
+use crate::config::Config;
+use headers::{CspNonce, HeaderPolicy};
+
+/// Reads the Leptos options and the build description, and assembles the state.
+pub fn build_state(pool: PgPool) -> anyhow::Result<AppState> {
+    let mut leptos_options = get_configuration(None)
+        .context("reading the Leptos configuration")?
+        .leptos_options;
+    // cargo-leptos sets LEPTOS_HASH_FILES when it runs the server; a binary started directly
+    // (as in production) falls back to what the build used.
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        leptos_options.hash_files = option_env!("LEPTOS_HASH_FILES") == Some("true");
+    }
+    let release = Release::load(&leptos_options, env!("CARGO_PKG_VERSION"));
+    Ok(AppState { pool, leptos_options, release: Arc::new(release) })
+}
+
+/// The whole application as one router.
+pub fn router(state: AppState, config: &Config) -> Router {
+    let routes = generate_route_list(App);
+    let policy = HeaderPolicy { https: config.is_https(), build_id: state.release.build_id.clone() };
+    let context = {
+        let state = state.clone();
+        move || provide_request_context(&state)
+    };
+    let shell_fn = {
+        let build_id = state.release.build_id.clone();
+        move |options: LeptosOptions| shell(options, build_id.clone())
+    };
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/sw.js", get(assets::service_worker))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let shell_fn = shell_fn.clone();
+            let options = state.leptos_options.clone();
+            move || shell_fn(options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell_fn))
+        .layer(middleware::from_fn_with_state(policy, headers::apply))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// What every page render and server function can `use_context` for: the state and the CSP
+/// nonce of this response.
+fn provide_request_context(state: &AppState) {
+    provide_context(state.clone());
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(value)) = nonce {
+        provide_context(Nonce::from_value(value));
+    }
+}
+
+/// Serves until `shutdown` resolves, then lets requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    // Streamed SSR pages otherwise wait for delayed ACKs on reused connections (~40 ms each).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(%error, "could not set TCP_NODELAY");
+        }
+    });
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")
+}
