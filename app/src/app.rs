@@ -8,7 +8,9 @@ use leptos_router::{
 };
 
 use crate::i18n::{t_string, use_i18n, I18nContextProvider};
-use crate::ui::{about::AboutPage, home::HomePage, layout::Layout, not_found::NotFound, offline::OfflinePage};
+use crate::ui::{
+    about::AboutPage, home::HomePage, layout::Layout, not_found::NotFound, offline::OfflinePage,
+};
 
 /// The path of the offline shell the service worker precaches and falls back to.
 pub const OFFLINE_PATH: &str = "/offline";
@@ -21,7 +23,10 @@ pub fn shell(options: LeptosOptions, build_id: String) -> impl IntoView {
         <html>
             <head>
                 <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta
+                    name="viewport"
+                    content="width=device-width, initial-scale=1, viewport-fit=cover"
+                />
                 <meta name="knd-build" content=build_id />
                 <meta name="theme-color" media="(prefers-color-scheme: light)" content="#0b5cab" />
                 <meta name="theme-color" media="(prefers-color-scheme: dark)" content="#0f1722" />

@@ -7,9 +7,9 @@ pub mod api;
 pub mod app;
 pub mod client;
 pub mod error;
-mod translations;
 #[cfg(feature = "ssr")]
 pub mod server;
+mod translations;
 pub mod ui;
 
 /// Translations: `use_i18n`, `t!`, `t_string!`, `Locale`, `I18nContextProvider`.

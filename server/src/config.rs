@@ -49,7 +49,9 @@ pub const MIN_SECRET_LEN: usize = 64;
 impl Config {
     /// Whether the portal is served over https (then HSTS is sent).
     pub fn is_https(&self) -> bool {
-        self.public_url.as_deref().is_some_and(|url| url.starts_with("https://"))
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
     }
 
     /// Refuses configurations that must not run: production without real secrets or https.
@@ -90,33 +92,51 @@ mod tests {
 
     #[test]
     fn production_without_a_session_secret_refuses_to_start() {
-        let cfg = config(Environment::Production, None, Some("https://knd.example.ru"));
+        let cfg = config(
+            Environment::Production,
+            None,
+            Some("https://knd.example.ru"),
+        );
         assert!(cfg.validate().is_err());
     }
 
     #[test]
     fn production_with_a_short_secret_refuses_to_start() {
-        let cfg = config(Environment::Production, Some("short"), Some("https://knd.example.ru"));
+        let cfg = config(
+            Environment::Production,
+            Some("short"),
+            Some("https://knd.example.ru"),
+        );
         assert!(cfg.validate().is_err());
     }
 
     #[test]
     fn production_over_plain_http_refuses_to_start() {
         let secret = "s".repeat(MIN_SECRET_LEN);
-        let cfg = config(Environment::Production, Some(&secret), Some("http://knd.example.ru"));
+        let cfg = config(
+            Environment::Production,
+            Some(&secret),
+            Some("http://knd.example.ru"),
+        );
         assert!(cfg.validate().is_err());
     }
 
     #[test]
     fn production_with_secret_and_https_starts() {
         let secret = "s".repeat(MIN_SECRET_LEN);
-        let cfg = config(Environment::Production, Some(&secret), Some("https://knd.example.ru"));
+        let cfg = config(
+            Environment::Production,
+            Some(&secret),
+            Some("https://knd.example.ru"),
+        );
         assert!(cfg.validate().is_ok());
         assert!(cfg.is_https());
     }
 
     #[test]
     fn development_needs_no_secret() {
-        assert!(config(Environment::Development, None, None).validate().is_ok());
+        assert!(config(Environment::Development, None, None)
+            .validate()
+            .is_ok());
     }
 }

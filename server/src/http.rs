@@ -33,13 +33,20 @@ pub fn build_state(pool: PgPool) -> anyhow::Result<AppState> {
         leptos_options.hash_files = option_env!("LEPTOS_HASH_FILES") == Some("true");
     }
     let release = Release::load(&leptos_options, env!("CARGO_PKG_VERSION"));
-    Ok(AppState { pool, leptos_options, release: Arc::new(release) })
+    Ok(AppState {
+        pool,
+        leptos_options,
+        release: Arc::new(release),
+    })
 }
 
 /// The whole application as one router.
 pub fn router(state: AppState, config: &Config) -> Router {
     let routes = generate_route_list(App);
-    let policy = HeaderPolicy { https: config.is_https(), build_id: state.release.build_id.clone() };
+    let policy = HeaderPolicy {
+        https: config.is_https(),
+        build_id: state.release.build_id.clone(),
+    };
     let context = {
         let state = state.clone();
         move || provide_request_context(&state)
@@ -56,7 +63,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
             let options = state.leptos_options.clone();
             move || shell_fn(options.clone())
         })
-        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell_fn))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell_fn,
+        ))
         .layer(middleware::from_fn_with_state(policy, headers::apply))
         .layer(CompressionLayer::new())
         .with_state(state)

@@ -48,6 +48,15 @@ pub fn provide_pwa() -> Pwa {
     pwa
 }
 
+/// Called on every client-side route change: the service worker stores the page (a page
+/// loaded directly is stored by the worker as it passes through).
+pub fn remember_page(url: &str) {
+    #[cfg(feature = "hydrate")]
+    imp::remember_page(url);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = url;
+}
+
 /// The PWA state provided by the layout.
 pub fn use_pwa() -> Pwa {
     expect_context::<Pwa>()
@@ -63,7 +72,7 @@ pub fn prepare_for_hydration() {
 
 #[cfg(feature = "hydrate")]
 mod imp {
-    use std::cell::RefCell;
+    use std::cell::{Cell, RefCell};
 
     use leptos::prelude::*;
     use wasm_bindgen::{closure::Closure, JsCast, JsValue};
@@ -75,6 +84,8 @@ mod imp {
     thread_local! {
         static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
         static INSTALL_EVENT: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+        /// This tab asked the waiting worker to take over, so this tab reloads when it does.
+        static UPDATE_REQUESTED: Cell<bool> = const { Cell::new(false) };
     }
 
     fn meta(name: &str) -> Option<String> {
@@ -111,12 +122,21 @@ mod imp {
             return;
         }
         let container = navigator.service_worker();
-        // A new worker took control after the user agreed: load the page of the new build.
-        let reload = Closure::<dyn FnMut()>::new(|| {
-            let _ = window().location().reload();
+        let had_controller = Cell::new(container.controller().is_some());
+        let on_controller_change = Closure::<dyn FnMut()>::new(move || {
+            if UPDATE_REQUESTED.get() {
+                // The user agreed here: load the page of the new build.
+                let _ = window().location().reload();
+            } else if had_controller.get() {
+                // Another tab updated; this page still runs the old build and is offered a reload.
+                pwa.update_ready.set(true);
+            } else {
+                // The very first worker claimed this page: nothing to update.
+                had_controller.set(true);
+            }
         });
-        container.set_oncontrollerchange(Some(reload.as_ref().unchecked_ref()));
-        reload.forget();
+        container.set_oncontrollerchange(Some(on_controller_change.as_ref().unchecked_ref()));
+        on_controller_change.forget();
         announce_build(&container);
 
         let promise = container.register("/sw.js");
@@ -133,9 +153,10 @@ mod imp {
 
     /// Tells the worker which build this page is, so it keeps that build's cache while open.
     fn announce_build(container: &web_sys::ServiceWorkerContainer) {
-        let Some(build) = meta("knd-build") else { return };
-        let message = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&message, &"type".into(), &"hello".into());
+        let Some(build) = meta("knd-build") else {
+            return;
+        };
+        let message = message("hello");
         let _ = js_sys::Reflect::set(&message, &"build".into(), &build.into());
         if let Some(controller) = container.controller() {
             let _ = controller.post_message(&message);
@@ -160,7 +181,9 @@ mod imp {
         }
         let reg = registration.clone();
         let on_update = Closure::<dyn FnMut()>::new(move || {
-            let Some(installing) = reg.installing() else { return };
+            let Some(installing) = reg.installing() else {
+                return;
+            };
             let worker = installing.clone();
             let on_state = Closure::<dyn FnMut()>::new(move || {
                 // The first install has no controller: nothing to update from.
@@ -191,14 +214,34 @@ mod imp {
     }
 
     pub fn apply_update() {
-        REGISTRATION.with(|cell| {
-            let Some(waiting) = cell.borrow().as_ref().and_then(|reg| reg.waiting()) else {
-                return;
-            };
-            let message = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&message, &"type".into(), &"SKIP_WAITING".into());
-            let _ = waiting.post_message(&message);
-        });
+        let waiting =
+            REGISTRATION.with(|cell| cell.borrow().as_ref().and_then(|reg| reg.waiting()));
+        match waiting {
+            Some(waiting) => {
+                UPDATE_REQUESTED.set(true);
+                let _ = waiting.post_message(&message("SKIP_WAITING"));
+            }
+            // The new worker is already active (another tab agreed): just load the new build.
+            None => {
+                let _ = window().location().reload();
+            }
+        }
+    }
+
+    /// Asks the worker to keep a page the user saw through client-side navigation, so it opens
+    /// offline like pages loaded directly.
+    pub fn remember_page(url: &str) {
+        if let Some(controller) = window().navigator().service_worker().controller() {
+            let msg = message("visited");
+            let _ = js_sys::Reflect::set(&msg, &"url".into(), &url.into());
+            let _ = controller.post_message(&msg);
+        }
+    }
+
+    fn message(kind: &str) -> js_sys::Object {
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"type".into(), &kind.into());
+        message
     }
 
     fn listen_for_install_prompt(pwa: Pwa) {

@@ -31,6 +31,8 @@ self.addEventListener("message", (event) => {
     self.skipWaiting();
   } else if (data.type === "hello" && event.source && typeof data.build === "string") {
     event.waitUntil(remember(event.source.id, data.build).then(pruneCaches));
+  } else if (data.type === "visited" && typeof data.url === "string") {
+    event.waitUntil(storePage(data.url));
   }
 });
 
@@ -59,7 +61,7 @@ async function navigate(request) {
     }
     return response;
   } catch (_) {
-    const page = await cache.match(request);
+    const page = await cache.match(request, { ignoreVary: true });
     if (page) return page;
     const shell = await cache.match(SHELL);
     if (shell) return shell;
@@ -67,6 +69,20 @@ async function navigate(request) {
       status: 503,
       headers: { "content-type": "text/plain; charset=utf-8" },
     });
+  }
+}
+
+// A page reached by client-side navigation: fetch and keep it like a loaded page.
+async function storePage(url) {
+  const target = new URL(url, self.location.origin);
+  if (target.origin !== self.location.origin || target.pathname.startsWith("/api/")) return;
+  try {
+    const response = await fetch(target, { credentials: "same-origin" });
+    if (response.ok && response.headers.get("x-knd-build") === BUILD) {
+      await (await caches.open(CACHE)).put(target, response);
+    }
+  } catch (_) {
+    // Offline: nothing to store now.
   }
 }
 

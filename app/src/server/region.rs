@@ -6,9 +6,10 @@ use crate::api::portal::RegionInfo;
 
 /// Reads the configured region, if any.
 pub async fn fetch_region(db: impl PgExecutor<'_>) -> sqlx::Result<Option<RegionInfo>> {
-    let row: Option<(String, bool)> = sqlx::query_as("SELECT name, is_demo FROM region WHERE id = 1")
-        .fetch_optional(db)
-        .await?;
+    let row: Option<(String, bool)> =
+        sqlx::query_as("SELECT name, is_demo FROM region WHERE id = 1")
+            .fetch_optional(db)
+            .await?;
     Ok(row.map(|(name, is_demo)| RegionInfo { name, is_demo }))
 }
 

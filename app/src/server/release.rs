@@ -45,7 +45,9 @@ impl BundleHashes {
     pub fn parse(text: &str) -> Self {
         let mut hashes = BundleHashes::default();
         for line in text.lines() {
-            let Some((kind, hash)) = line.split_once(':') else { continue };
+            let Some((kind, hash)) = line.split_once(':') else {
+                continue;
+            };
             let hash = Some(hash.trim().to_owned()).filter(|h| !h.is_empty());
             match kind.trim() {
                 "js" => hashes.js = hash,
@@ -85,7 +87,11 @@ impl Release {
                 "__PRECACHE__",
                 &serde_json::to_string(&precache).expect("a list of strings serialises"),
             );
-        Release { build_id, precache, service_worker }
+        Release {
+            build_id,
+            precache,
+            service_worker,
+        }
     }
 
     /// Reads the hash file the way Leptos does (relative to the server binary unless absolute).
@@ -100,7 +106,12 @@ impl Release {
         } else {
             BundleHashes::default()
         };
-        Self::new(&options.output_name, &options.site_pkg_dir, version, &hashes)
+        Self::new(
+            &options.output_name,
+            &options.site_pkg_dir,
+            version,
+            &hashes,
+        )
     }
 }
 
@@ -140,7 +151,9 @@ mod tests {
     #[test]
     fn service_worker_carries_its_build_and_asset_list() {
         let release = Release::new("knd", "pkg", "0.1.0", &hashes("ccc"));
-        assert!(release.service_worker.contains(&format!("const BUILD = \"{}\"", release.build_id)));
+        assert!(release
+            .service_worker
+            .contains(&format!("const BUILD = \"{}\"", release.build_id)));
         assert!(release.service_worker.contains("\"/pkg/knd.bbb.wasm\""));
         assert!(!release.service_worker.contains("__PRECACHE__"));
     }
@@ -154,6 +167,13 @@ mod tests {
     #[test]
     fn blank_or_unknown_lines_are_ignored() {
         let parsed = BundleHashes::parse("\nfoo: 1\njs:   \ncss: x\n");
-        assert_eq!(parsed, BundleHashes { js: None, wasm: None, css: Some("x".into()) });
+        assert_eq!(
+            parsed,
+            BundleHashes {
+                js: None,
+                wasm: None,
+                css: Some("x".into())
+            }
+        );
     }
 }

@@ -21,9 +21,18 @@ pub fn HomePage() -> impl IntoView {
         <section aria-labelledby="services-title">
             <h2 id="services-title">{t!(i18n, home.services_heading)}</h2>
             <ul class="cards">
-                <ServiceCard title=move || t_string!(i18n, home.portal_title) text=move || t_string!(i18n, home.portal_text) />
-                <ServiceCard title=move || t_string!(i18n, home.rating_title) text=move || t_string!(i18n, home.rating_text) />
-                <ServiceCard title=move || t_string!(i18n, home.consult_title) text=move || t_string!(i18n, home.consult_text) />
+                <ServiceCard
+                    title=move || t_string!(i18n, home.portal_title)
+                    text=move || t_string!(i18n, home.portal_text)
+                />
+                <ServiceCard
+                    title=move || t_string!(i18n, home.rating_title)
+                    text=move || t_string!(i18n, home.rating_text)
+                />
+                <ServiceCard
+                    title=move || t_string!(i18n, home.consult_title)
+                    text=move || t_string!(i18n, home.consult_text)
+                />
             </ul>
         </section>
         <section class="notice" aria-labelledby="offline-title">
@@ -58,7 +67,9 @@ fn RegionLine() -> impl IntoView {
     let i18n = use_i18n();
     let region = Resource::new(|| (), |_| portal_region());
     view! {
-        <Suspense fallback=move || view! { <p class="region">{t!(i18n, loading)}</p> }>
+        <Suspense fallback=move || {
+            view! { <p class="region">{t!(i18n, loading)}</p> }
+        }>
             {move || Suspend::new(async move {
                 match region.await {
                     Ok(Some(info)) => {

@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::client::pwa::provide_pwa;
+use leptos_router::hooks::use_location;
+
+use crate::client::pwa::{provide_pwa, remember_page};
 use crate::i18n::{t, use_i18n};
 use crate::ui::{
     app_status::{InstallButton, NetworkStatus, UpdatePrompt},
@@ -15,6 +17,14 @@ use crate::ui::{
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     provide_pwa();
+    let location = use_location();
+    // The first run is the page load itself, which the worker stores on its way through.
+    Effect::new(move |previous: Option<()>| {
+        let url = format!("{}{}", location.pathname.get(), location.search.get());
+        if previous.is_some() {
+            remember_page(&url);
+        }
+    });
     view! {
         <a class="skip-link" href="#content">
             {t!(i18n, skip_to_content)}
@@ -36,7 +46,9 @@ pub fn Layout(children: Children) -> impl IntoView {
         <div class="app-body">
             <NavBar />
             <main id="content" class="app-main" tabindex="-1">
-                <ErrorBoundary fallback=|_errors| view! { <ErrorNotice /> }>{children()}</ErrorBoundary>
+                <ErrorBoundary fallback=|_errors| {
+                    view! { <ErrorNotice /> }
+                }>{children()}</ErrorBoundary>
             </main>
         </div>
         <footer class="app-footer">

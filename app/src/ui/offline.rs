@@ -16,7 +16,9 @@ pub fn OfflinePage() -> impl IntoView {
     // Read after hydration: the server rendered this page without `from`.
     let (from, set_from) = signal(None::<String>);
     Effect::new(move |_| {
-        let asked = query.with(|q| q.get("from")).filter(|path| path.starts_with('/'));
+        let asked = query
+            .with(|q| q.get("from"))
+            .filter(|path| path.starts_with('/'));
         set_from.set(asked);
     });
     view! {
@@ -27,9 +29,7 @@ pub fn OfflinePage() -> impl IntoView {
             <h1>{t!(i18n, offline_page.title)}</h1>
             <p>{t!(i18n, offline_page.text)}</p>
             <Show when=move || from.get().is_some()>
-                <p>
-                    {t!(i18n, offline_page.requested)} ": " <code>{move || from.get()}</code>
-                </p>
+                <p>{t!(i18n, offline_page.requested)} ": " <code>{move || from.get()}</code></p>
                 <p>
                     <a class="button primary" href=move || from.get() rel="external">
                         {t!(i18n, offline_page.retry)}

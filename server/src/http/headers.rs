@@ -29,26 +29,50 @@ pub const REVALIDATE: &str = "no-cache";
 /// Icons, manifest and other unhashed static files.
 pub const SHORT_LIVED: &str = "public, max-age=3600";
 
-pub async fn apply(State(policy): State<HeaderPolicy>, mut request: Request, next: Next) -> Response {
+pub async fn apply(
+    State(policy): State<HeaderPolicy>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let nonce = Nonce::new().to_string();
     request.extensions_mut().insert(CspNonce(nonce.clone()));
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    set(headers, header::CONTENT_SECURITY_POLICY, &content_security_policy(&nonce));
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        &content_security_policy(&nonce),
+    );
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(headers, header::REFERRER_POLICY, "strict-origin-when-cross-origin");
+    set(
+        headers,
+        header::REFERRER_POLICY,
+        "strict-origin-when-cross-origin",
+    );
     set(headers, header::X_FRAME_OPTIONS, "DENY");
-    set(headers, HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(
+        headers,
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
     set(
         headers,
         HeaderName::from_static("permissions-policy"),
         "camera=(self), geolocation=(), microphone=(), payment=()",
     );
     if policy.https {
-        set(headers, header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains");
+        set(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=63072000; includeSubDomains",
+        );
     }
-    set(headers, HeaderName::from_static("x-knd-build"), &policy.build_id);
+    set(
+        headers,
+        HeaderName::from_static("x-knd-build"),
+        &policy.build_id,
+    );
     if !headers.contains_key(header::CACHE_CONTROL) {
         set(headers, header::CACHE_CONTROL, cache_policy(&path));
     }
@@ -70,7 +94,10 @@ pub fn content_security_policy(nonce: &str) -> String {
 pub fn cache_policy(path: &str) -> &'static str {
     if path.starts_with("/pkg/") {
         IMMUTABLE
-    } else if path.starts_with("/icons/") || path == "/favicon.ico" || path == "/manifest.webmanifest" {
+    } else if path.starts_with("/icons/")
+        || path == "/favicon.ico"
+        || path == "/manifest.webmanifest"
+    {
         SHORT_LIVED
     } else {
         REVALIDATE

@@ -1,0 +1,74 @@
+// The app shell: Russian by default, hydration, language switch, 404, layout.
+import { expect, test } from "@playwright/test";
+import { collectErrors, expectNoErrors, waitForServiceWorker } from "./support/app";
+
+test("home page renders in Russian and hydrates without errors", async ({ page }) => {
+  const errors = collectErrors(page);
+  const response = await page.goto("/");
+  expect(response?.status()).toBe(200);
+  await expect(page.locator("html")).toHaveAttribute("lang", "ru");
+  await expect(page).toHaveTitle(/КНД\.Онлайн/);
+  await expect(page.getByRole("heading", { level: 1, name: "КНД.Онлайн" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Сервисы портала" })).toBeVisible();
+  for (const service of ["Информационный портал", "Региональный рейтинг", "Центр консультаций"]) {
+    await expect(page.getByRole("heading", { name: service })).toBeVisible();
+  }
+  await expect(page.getByText("Хабаровский край (демо)")).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Основная навигация" })).toBeVisible();
+  await expect(page.getByRole("main")).toBeVisible();
+  await waitForServiceWorker(page);
+  await expect(page.getByRole("status").filter({ hasText: "В сети" })).toBeVisible();
+  await expectNoErrors(errors);
+});
+
+test("the language switch changes the interface and remembers the choice", async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto("/");
+  await waitForServiceWorker(page);
+  await page.getByRole("button", { name: "Switch to English" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "KND.Online" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Services of the portal" })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  expect(await page.evaluate(() => localStorage.getItem("knd.locale"))).toContain("en");
+
+  // The server renders the remembered language on the next visit.
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1, name: "KND.Online" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "About" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "About" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Переключить на русский" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "О портале" })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("lang", "ru");
+  await expectNoErrors(errors);
+});
+
+test("an unknown address answers 404 with a Russian page", async ({ page }) => {
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1, name: "Страница не найдена" })).toBeVisible();
+  await page.getByRole("link", { name: "Перейти на главную" }).click();
+  await expect(page).toHaveURL(/\/$/);
+});
+
+test("navigation is a bottom bar on phones and a side bar on wide screens", async ({ page }) => {
+  await page.goto("/");
+  const nav = page.getByRole("navigation", { name: "Основная навигация" });
+  const phone = await nav.boundingBox();
+  const viewport = page.viewportSize()!;
+  expect(phone!.y + phone!.height).toBeGreaterThan(viewport.height - 2);
+  expect(phone!.width).toBeGreaterThan(viewport.width - 2);
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const wide = await nav.boundingBox();
+  expect(wide!.width).toBeLessThan(400);
+  expect(wide!.x).toBeLessThan(50);
+});
+
+test("keyboard users can skip to the content", async ({ page }) => {
+  await page.goto("/");
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Перейти к содержанию" });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeVisible();
+});

@@ -1,0 +1,27 @@
+// Helpers shared by the specs.
+import { expect, type Page } from "@playwright/test";
+
+/** Waits until the wasm has hydrated the page and registered the service worker that now
+ * controls it: the registration is done by the hydrated app, so this proves both. */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
+}
+
+/** Build id the server rendered into the page. */
+export async function pageBuild(page: Page): Promise<string | null> {
+  return page.locator('meta[name="knd-build"]').getAttribute("content");
+}
+
+/** Collects console errors and uncaught exceptions (CSP violations, hydration panics). */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") errors.push(msg.text());
+  });
+  page.on("pageerror", (err) => errors.push(err.message));
+  return errors;
+}
+
+export async function expectNoErrors(errors: string[]): Promise<void> {
+  expect(errors, `console errors:\n${errors.join("\n")}`).toEqual([]);
+}
