@@ -1,0 +1,123 @@
+//! Pages rendered by the server: language, region, 404, server functions.
+
+mod common;
+
+use axum::{body::Body, http::Request};
+use common::{body_text, get, router, send};
+use sqlx::PgPool;
+
+#[sqlx::test(migrations = "../migrations")]
+async fn home_page_is_rendered_in_russian_with_the_demo_region(pool: PgPool) {
+    server::seed::seed_demo(&pool).await.unwrap();
+    let app = router(pool);
+    let response = get(&app, "/").await;
+    assert_eq!(response.status(), 200);
+    let html = body_text(response).await;
+    assert!(html.contains(r#"<html lang="ru""#), "{html}");
+    assert!(html.contains("<title>Главная — КНД.Онлайн</title>"));
+    assert!(html.contains("Сервисы портала"));
+    assert!(html.contains("Хабаровский край (демо)"));
+    assert!(html.contains("Демонстрационная версия"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_english_browser_still_gets_russian_by_default(pool: PgPool) {
+    let app = router(pool);
+    let request = Request::get("/")
+        .header("accept-language", "en-US,en;q=0.9")
+        .body(Body::empty())
+        .unwrap();
+    let html = body_text(send(&app, request).await).await;
+    assert!(html.contains(r#"<html lang="ru""#));
+    assert!(html.contains("Сервисы портала"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_language_cookie_renders_english(pool: PgPool) {
+    let app = router(pool);
+    let request = Request::get("/")
+        .header("cookie", "i18n_pref_locale=en")
+        .body(Body::empty())
+        .unwrap();
+    let html = body_text(send(&app, request).await).await;
+    assert!(html.contains(r#"<html lang="en""#));
+    assert!(html.contains("Services of the portal"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_unknown_address_answers_404_with_a_russian_page(pool: PgPool) {
+    let app = router(pool);
+    let response = get(&app, "/no/such/page").await;
+    assert_eq!(response.status(), 404);
+    let html = body_text(response).await;
+    assert!(html.contains("Страница не найдена"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_offline_shell_is_a_page_marked_as_the_shell(pool: PgPool) {
+    let app = router(pool);
+    let response = get(&app, "/offline").await;
+    assert_eq!(response.status(), 200);
+    let html = body_text(response).await;
+    assert!(html.contains(r#"name="knd-shell""#));
+    assert!(html.contains("Нет соединения"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_region_server_function_answers_json(pool: PgPool) {
+    let app = router(pool.clone());
+    let call = || {
+        Request::post("/api/portal/region")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let before = send(&app, call()).await;
+    assert_eq!(before.status(), 200);
+    assert_eq!(body_text(before).await, "null");
+
+    server::seed::seed_demo(&pool).await.unwrap();
+    let after = body_text(send(&app, call()).await).await;
+    let value: serde_json::Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(value["name"], "Хабаровский край (демо)");
+    assert_eq!(value["is_demo"], true);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_failing_server_function_hides_the_cause_and_sets_500(pool: PgPool) {
+    // Break the query underneath the server function: the client must not see sqlx's text.
+    sqlx::query("ALTER TABLE region RENAME TO region_gone")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let app = router(pool);
+    let response = send(
+        &app,
+        Request::post("/api/portal/region")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(response.status(), 500);
+    let body = body_text(response).await;
+    assert!(!body.contains("region"), "{body}");
+    assert!(body.contains("Internal"), "{body}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn seeding_the_demo_twice_changes_nothing(pool: PgPool) {
+    let first = server::seed::seed_demo(&pool).await.unwrap();
+    let snapshot = || async {
+        sqlx::query_as::<_, (String, bool, chrono::DateTime<chrono::Utc>)>(
+            "SELECT name, is_demo, updated_at FROM region",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+    };
+    let before = snapshot().await;
+    let second = server::seed::seed_demo(&pool).await.unwrap();
+    assert!(first.region_created);
+    assert!(!second.region_created);
+    assert_eq!(before, snapshot().await);
+    assert_eq!(before.len(), 1);
+}
