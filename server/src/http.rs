@@ -5,12 +5,12 @@ pub mod assets;
 pub mod headers;
 pub mod health;
 
-use std::{future::Future, sync::Arc};
+use std::{future::Future, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use app::{
     app::{shell, App},
-    server::{release::Release, AppState},
+    server::{cache::TtlCache, release::Release, AppState},
 };
 use axum::{middleware, routing::get, serve::ListenerExt, Router};
 use leptos::{nonce::Nonce, prelude::*};
@@ -21,6 +21,9 @@ use tower_http::compression::CompressionLayer;
 
 use crate::config::Config;
 use headers::{CspNonce, HeaderPolicy};
+
+/// How long an instance may show the old region name after an edit elsewhere.
+pub const REGION_TTL: Duration = Duration::from_secs(60);
 
 /// Reads the Leptos options and the build description, and assembles the state.
 pub fn build_state(pool: PgPool) -> anyhow::Result<AppState> {
@@ -37,6 +40,7 @@ pub fn build_state(pool: PgPool) -> anyhow::Result<AppState> {
         pool,
         leptos_options,
         release: Arc::new(release),
+        region: Arc::new(TtlCache::new(REGION_TTL)),
     })
 }
 

@@ -19,9 +19,14 @@ pub struct RegionInfo {
 pub async fn portal_region() -> Result<Option<RegionInfo>, AppError> {
     use crate::server::{region, respond, AppState};
     let state = expect_context::<AppState>();
-    respond(
-        region::fetch_region(&state.pool)
-            .await
-            .map_err(|e| AppError::internal("fetching the region", e)),
-    )
+    if let Some(cached) = state.region.get() {
+        return Ok(cached);
+    }
+    let fetched = region::fetch_region(&state.pool)
+        .await
+        .map_err(|e| AppError::internal("fetching the region", e));
+    if let Ok(value) = &fetched {
+        state.region.put(value.clone());
+    }
+    respond(fetched)
 }

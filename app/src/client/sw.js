@@ -17,9 +17,15 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })))),
+      .then((cache) => cache.addAll(PRECACHE.map(precacheRequest))),
   );
 });
+
+// Hashed files may come from the HTTP cache (the page has just loaded them, and their names
+// change with their content); everything else is revalidated so it belongs to this build.
+function precacheRequest(url) {
+  return new Request(url, { cache: url.startsWith("/pkg/") ? "default" : "no-cache" });
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(self.clients.claim().then(pruneCaches));

@@ -10,15 +10,14 @@ use sha2::{Digest, Sha256};
 use crate::app::OFFLINE_PATH;
 use crate::client::pwa::SERVICE_WORKER_TEMPLATE;
 
-/// Static files every build precaches besides its hashed bundle.
+/// Static files every build precaches besides its hashed bundle. The PNG icons are left out:
+/// the browser fetches them itself for installation, and pages only show the SVG.
 const STATIC_PRECACHE: &[&str] = &[
     "/",
     OFFLINE_PATH,
     "/manifest.webmanifest",
     "/favicon.ico",
     "/icons/icon.svg",
-    "/icons/icon-192.png",
-    "/icons/icon-512.png",
 ];
 
 /// Identity and assets of one build.

@@ -6,7 +6,8 @@ use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use sqlx::PgPool;
 
-use super::release::Release;
+use super::{cache::TtlCache, release::Release};
+use crate::api::portal::RegionInfo;
 
 /// Shared application state; cheap to clone.
 #[derive(Clone)]
@@ -17,6 +18,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The build being served: its id and the assets the service worker precaches.
     pub release: Arc<Release>,
+    /// The region is read by every home page and changes almost never.
+    pub region: Arc<TtlCache<Option<RegionInfo>>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

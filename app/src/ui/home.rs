@@ -65,7 +65,8 @@ fn ServiceCard(
 #[component]
 fn RegionLine() -> impl IntoView {
     let i18n = use_i18n();
-    let region = Resource::new(|| (), |_| portal_region());
+    // Loaded once per page: nothing reactive to track, so nothing to re-run.
+    let region = OnceResource::new(portal_region());
     view! {
         <Suspense fallback=move || {
             view! { <p class="region">{t!(i18n, loading)}</p> }

@@ -2,9 +2,10 @@
 
 #![allow(dead_code)]
 
-use std::{path::PathBuf, sync::Arc};
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use app::server::{
+    cache::TtlCache,
     release::{BundleHashes, Release},
     AppState,
 };
@@ -38,6 +39,7 @@ pub fn state(pool: PgPool) -> AppState {
         pool,
         leptos_options,
         release: Arc::new(release),
+        region: Arc::new(TtlCache::new(Duration::from_secs(60))),
     }
 }
 
