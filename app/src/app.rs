@@ -53,8 +53,7 @@ pub fn App() -> impl IntoView {
     view! {
         <I18nContextProvider
             set_lang_attr_on_html=true
-            ssr_lang_header_getter=crate::client::prefs::ignore_accept_language()
-            cookie_options=crate::client::prefs::locale_cookie_options()
+            ssr_lang_header_getter=crate::client::prefs::locale_from_request()
         >
             <Document />
         </I18nContextProvider>

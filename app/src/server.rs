@@ -10,6 +10,15 @@ pub use state::AppState;
 
 use crate::error::AppError;
 
+/// The application state of this request. Absent only when the request has already gone (the
+/// client disconnected while a page was still rendering), so the caller's work is moot.
+pub fn app_state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::debug!("no application state: the request was cancelled");
+        AppError::Internal
+    })
+}
+
 /// Sets the HTTP status of a failed server function to the one its error calls for (Leptos
 /// would answer 500 for every error otherwise).
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {

@@ -29,7 +29,7 @@ test("the language switch changes the interface and remembers the choice", async
   await expect(page.getByRole("heading", { level: 1, name: "KND.Online" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Services of the portal" })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
-  expect(await page.evaluate(() => localStorage.getItem("knd.locale"))).toContain("en");
+  expect(await page.evaluate(() => localStorage.getItem("knd_locale"))).toContain("en");
 
   // The server renders the remembered language on the next visit.
   await page.reload();

@@ -17,13 +17,17 @@ use leptos::{nonce::Nonce, prelude::*};
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
 use sqlx::PgPool;
 use tokio::net::TcpListener;
-use tower_http::compression::CompressionLayer;
+use tower_http::{compression::CompressionLayer, CompressionLevel};
 
 use crate::config::Config;
 use headers::{CspNonce, HeaderPolicy};
 
 /// How long an instance may show the old region name after an edit elsewhere.
 pub const REGION_TTL: Duration = Duration::from_secs(60);
+
+/// Pages are compressed as they stream: brotli's default (11) costs several times the CPU for a
+/// few per cent of bytes. Static files are served precompressed at the highest level instead.
+const DYNAMIC_COMPRESSION: CompressionLevel = CompressionLevel::Precise(4);
 
 /// Reads the Leptos options and the build description, and assembles the state.
 pub fn build_state(pool: PgPool) -> anyhow::Result<AppState> {
@@ -71,7 +75,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             context, shell_fn,
         ))
         .layer(middleware::from_fn_with_state(policy, headers::apply))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().quality(DYNAMIC_COMPRESSION))
         .with_state(state)
 }
 

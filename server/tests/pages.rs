@@ -36,7 +36,7 @@ async fn an_english_browser_still_gets_russian_by_default(pool: PgPool) {
 async fn the_language_cookie_renders_english(pool: PgPool) {
     let app = router(pool);
     let request = Request::get("/")
-        .header("cookie", "i18n_pref_locale=en")
+        .header("cookie", "knd_locale=en")
         .body(Body::empty())
         .unwrap();
     let html = body_text(send(&app, request).await).await;

@@ -17,8 +17,8 @@ pub struct RegionInfo {
 /// The portal's region; `None` before the operator has configured one. Public: anyone may read it.
 #[server(endpoint = "portal/region")]
 pub async fn portal_region() -> Result<Option<RegionInfo>, AppError> {
-    use crate::server::{region, respond, AppState};
-    let state = expect_context::<AppState>();
+    use crate::server::{app_state, region, respond};
+    let state = app_state()?;
     if let Some(cached) = state.region.get() {
         return Ok(cached);
     }

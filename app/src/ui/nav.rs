@@ -4,31 +4,41 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::i18n::{t, use_i18n};
+use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
 pub fn NavBar() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <nav class="app-nav" aria-label=move || crate::i18n::t_string!(i18n, nav.label)>
+        <nav class="app-nav" aria-label=move || t_string!(i18n, nav.label)>
             <ul>
-                <li>
-                    <A href="/" exact=true>
-                        <span class="nav-icon" aria-hidden="true">
-                            "⌂"
-                        </span>
-                        <span>{t!(i18n, nav.home)}</span>
-                    </A>
-                </li>
-                <li>
-                    <A href="/about">
-                        <span class="nav-icon" aria-hidden="true">
-                            "ℹ"
-                        </span>
-                        <span>{t!(i18n, nav.about)}</span>
-                    </A>
-                </li>
+                <NavItem href="/" icon="⌂" exact=true>
+                    {t!(i18n, nav.home)}
+                </NavItem>
+                <NavItem href="/about" icon="ℹ">
+                    {t!(i18n, nav.about)}
+                </NavItem>
             </ul>
         </nav>
+    }
+}
+
+/// One destination; `exact` for the home page, which would otherwise match every path.
+#[component]
+fn NavItem(
+    href: &'static str,
+    icon: &'static str,
+    #[prop(optional)] exact: bool,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <li>
+            <A href=href exact=exact>
+                <span class="nav-icon" aria-hidden="true">
+                    {icon}
+                </span>
+                <span>{children()}</span>
+            </A>
+        </li>
     }
 }
