@@ -162,9 +162,17 @@ async fn hashed_assets_are_cached_forever_and_pages_revalidated(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn pages_are_compressed_with_brotli_or_gzip(pool: PgPool) {
+async fn pages_are_compressed_with_gzip_and_static_files_served_precompressed(pool: PgPool) {
+    let site = common::site_dir();
+    let css = std::fs::read(site.join("pkg/knd.testcss.css")).unwrap();
+    std::fs::write(site.join("pkg/knd.testcss.css.br"), &css).unwrap();
     let app = router(pool);
-    for (accept, expected) in [("br", "br"), ("gzip", "gzip"), ("gzip, br", "br")] {
+    let request = Request::get("/pkg/knd.testcss.css")
+        .header("accept-encoding", "gzip, deflate, br")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(header(&send(&app, request).await, "content-encoding"), "br");
+    for (accept, expected) in [("gzip", "gzip"), ("gzip, deflate, br", "gzip")] {
         let request = Request::get("/")
             .header("accept-encoding", accept)
             .body(Body::empty())
