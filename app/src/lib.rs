@@ -6,6 +6,7 @@
 pub mod api;
 pub mod app;
 pub mod client;
+pub mod domain;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -1,0 +1,4 @@
+//! Pure domain types and rules shared by the browser (instant form feedback) and the server (the
+//! authority): validating constructors, no framework, database or browser code.
+
+pub mod registry_number;
