@@ -206,15 +206,21 @@ async fn shutdown_lets_the_request_in_flight_finish(pool: PgPool) {
     let server = tokio::spawn(server::http::serve(listener, app, async {
         let _ = stopped.await;
     }));
-    // Open a connection and start a request, then ask the server to stop before reading.
+    // Start a request, ask the server to stop while its headers are still arriving, then
+    // finish the request: it is still answered.
     let mut stream = TcpStream::connect(addr).await.unwrap();
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     stream
-        .write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+        .write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n")
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
     stop.send(()).unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    stream
+        .write_all(b"connection: close\r\n\r\n")
+        .await
+        .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).await.unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
