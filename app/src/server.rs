@@ -2,6 +2,7 @@
 //! (`verb_noun` async functions taking the executor explicitly).
 
 pub mod cache;
+pub mod password;
 pub mod region;
 pub mod release;
 pub mod state;
