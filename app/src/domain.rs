@@ -1,4 +1,5 @@
 //! Pure domain types and rules shared by the browser (instant form feedback) and the server (the
 //! authority): validating constructors, no framework, database or browser code.
 
+pub mod account;
 pub mod registry_number;

@@ -1,6 +1,7 @@
 //! Server-side only: application state, the build being served, and repositories
 //! (`verb_noun` async functions taking the executor explicitly).
 
+pub mod account;
 pub mod cache;
 pub mod password;
 pub mod region;

@@ -1,0 +1,201 @@
+//! Repository of users, organisations and memberships.
+
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+use crate::domain::account::{Email, Role};
+
+/// A user as stored, with the hash needed to check a password.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredUser {
+    pub id: Uuid,
+    pub email: String,
+    pub password_hash: String,
+    pub display_name: String,
+}
+
+/// A role a user holds, with the organisation it is held for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleGrant {
+    pub role: Role,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+}
+
+/// Inserting a user failed.
+#[derive(Debug, thiserror::Error)]
+pub enum InsertUserError {
+    #[error("an account with this email exists")]
+    DuplicateEmail,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// Creates a user; the id is generated here (UUID v7, ordered by time).
+pub async fn insert_user(
+    db: impl PgExecutor<'_>,
+    email: &Email,
+    password_hash: &str,
+    display_name: &str,
+) -> Result<Uuid, InsertUserError> {
+    let id = Uuid::now_v7();
+    let result = sqlx::query(
+        "INSERT INTO app_user (id, email, password_hash, display_name) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(email.as_str())
+    .bind(password_hash)
+    .bind(display_name.trim())
+    .execute(db)
+    .await;
+    match result {
+        Ok(_) => Ok(id),
+        // Decided by the constraint's name, never by the message text.
+        Err(sqlx::Error::Database(e)) if e.constraint() == Some("app_user_email_key") => {
+            Err(InsertUserError::DuplicateEmail)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn find_user_by_email(
+    db: impl PgExecutor<'_>,
+    email: &Email,
+) -> sqlx::Result<Option<StoredUser>> {
+    sqlx::query_as("SELECT id, email, password_hash, display_name FROM app_user WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_optional(db)
+        .await
+}
+
+/// Grants a role; granting one the user already holds changes nothing.
+pub async fn grant_role(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+    organisation_id: Uuid,
+    role: Role,
+    granted_by: Option<Uuid>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO membership (user_id, organisation_id, role, granted_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(organisation_id)
+    .bind(role.as_str())
+    .bind(granted_by)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The roles a user holds, ordered by organisation name then role.
+pub async fn list_roles(db: impl PgExecutor<'_>, user_id: Uuid) -> sqlx::Result<Vec<RoleGrant>> {
+    let rows: Vec<(String, Uuid, String)> = sqlx::query_as(
+        "SELECT m.role, o.id, o.name FROM membership m JOIN organisation o ON o.id = m.organisation_id
+         WHERE m.user_id = $1 ORDER BY o.name, m.role",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(role, organisation_id, organisation_name)| {
+            // The table's CHECK admits only known roles.
+            Role::parse(&role).map(|role| RoleGrant {
+                role,
+                organisation_id,
+                organisation_name,
+            })
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::PgPool;
+
+    use super::*;
+
+    async fn organisation(pool: &PgPool, name: &str) -> Uuid {
+        let id = Uuid::now_v7();
+        sqlx::query(
+            "INSERT INTO organisation (id, kind, name, inn) VALUES ($1, 'legal_entity', $2, NULL)",
+        )
+        .bind(id)
+        .bind(name)
+        .execute(pool)
+        .await
+        .unwrap();
+        id
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_user_is_found_by_email_in_any_case(pool: PgPool) {
+        let email = Email::parse("Business@Demo.knd.local").unwrap();
+        let id = insert_user(&pool, &email, "$argon2id$…", " Иван Петров ")
+            .await
+            .unwrap();
+        let found = find_user_by_email(&pool, &Email::parse("BUSINESS@demo.knd.local").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.id, id);
+        assert_eq!(found.display_name, "Иван Петров");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_second_account_with_the_same_email_is_refused(pool: PgPool) {
+        let email = Email::parse("business@demo.knd.local").unwrap();
+        insert_user(&pool, &email, "h1", "Первый").await.unwrap();
+        let second = insert_user(&pool, &email, "h2", "Второй").await;
+        assert!(matches!(second, Err(InsertUserError::DuplicateEmail)));
+        let stored = find_user_by_email(&pool, &email).await.unwrap().unwrap();
+        assert_eq!(stored.password_hash, "h1", "the first account is untouched");
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn the_database_refuses_an_unnormalised_email(pool: PgPool) {
+        let result = sqlx::query(
+            "INSERT INTO app_user (id, email, password_hash, display_name) VALUES ($1, 'A@B.ru', 'h', 'x')",
+        )
+        .bind(Uuid::now_v7())
+        .execute(&pool)
+        .await;
+        assert!(result.is_err());
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn roles_are_listed_per_organisation_and_granted_once(pool: PgPool) {
+        let user = insert_user(
+            &pool,
+            &Email::parse("inspector@demo.knd.local").unwrap(),
+            "h",
+            "И",
+        )
+        .await
+        .unwrap();
+        let body = organisation(&pool, "Главное управление (демо)").await;
+        let firm = organisation(&pool, "ООО «Демо Амур»").await;
+        grant_role(&pool, user, body, Role::KnoStaff, None)
+            .await
+            .unwrap();
+        grant_role(&pool, user, body, Role::KnoStaff, None)
+            .await
+            .unwrap();
+        grant_role(&pool, user, firm, Role::Business, None)
+            .await
+            .unwrap();
+        let roles = list_roles(&pool, user).await.unwrap();
+        assert_eq!(
+            roles
+                .iter()
+                .map(|g| (g.role, g.organisation_name.as_str()))
+                .collect::<Vec<_>>(),
+            vec![
+                (Role::KnoStaff, "Главное управление (демо)"),
+                (Role::Business, "ООО «Демо Амур»")
+            ]
+        );
+    }
+}
