@@ -3,3 +3,4 @@
 //! endpoint so a deploy never moves their address.
 
 pub mod portal;
+pub mod session;

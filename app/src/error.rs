@@ -14,6 +14,9 @@ use server_fn::{
 pub enum AppError {
     /// The request needs a signed-in user.
     Unauthorized,
+    /// Sign-in failed. One message for an unknown email and a wrong password, so the answer
+    /// does not tell which emails have accounts.
+    BadCredentials,
     /// The user may not do this.
     Forbidden,
     /// The thing asked for does not exist (or is not visible to this user).
@@ -30,7 +33,7 @@ impl AppError {
     /// The HTTP status that matches the error.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Unauthorized => 401,
+            AppError::Unauthorized | AppError::BadCredentials => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Invalid(_) => 422,
@@ -51,6 +54,7 @@ impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AppError::Unauthorized => f.write_str("Войдите в личный кабинет, чтобы продолжить."),
+            AppError::BadCredentials => f.write_str("Неверный адрес электронной почты или пароль."),
             AppError::Forbidden => f.write_str("Недостаточно прав для этого действия."),
             AppError::NotFound => f.write_str("Запрошенные сведения не найдены."),
             AppError::Invalid(message) => f.write_str(message),

@@ -6,6 +6,7 @@ pub mod cache;
 pub mod password;
 pub mod region;
 pub mod release;
+pub mod session;
 pub mod state;
 
 pub use state::AppState;

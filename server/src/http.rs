@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod headers;
 pub mod health;
+pub mod sessions;
 
 use std::{future::Future, sync::Arc, time::Duration};
 
@@ -75,6 +76,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell_fn,
         ))
+        .layer(sessions::layer(state.pool.clone(), config))
         .layer(middleware::from_fn_with_state(policy, headers::apply))
         .layer(CompressionLayer::new().no_br().quality(DYNAMIC_COMPRESSION))
         .with_state(state)

@@ -31,6 +31,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 let report = seed::seed_demo(&pool).await?;
                 tracing::info!(?report, "demo mode: demo data loaded");
             }
+            http::sessions::spawn_cleanup(pool.clone());
             let state = http::build_state(pool)?;
             let addr = state.leptos_options.site_addr;
             let listener = tokio::net::TcpListener::bind(addr)

@@ -1,0 +1,177 @@
+//! Sign-in, the session cookie, sign-out and "who am I" through the fixed JSON endpoints.
+
+mod common;
+
+use app::domain::account::{Email, Role};
+use app::server::{account, password};
+use axum::{body::Body, http::Request, response::Response, Router};
+use common::{body_text, config, send, state};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+const PASSWORD: &str = "demo-password-2026";
+
+async fn demo_user(pool: &PgPool) -> Uuid {
+    let hash = password::hash_password(PASSWORD.into()).await.unwrap();
+    let email = Email::parse("business@demo.knd.local").unwrap();
+    let user = account::insert_user(pool, &email, &hash, "Предприниматель")
+        .await
+        .unwrap();
+    let org = Uuid::now_v7();
+    sqlx::query("INSERT INTO organisation (id, kind, name, inn) VALUES ($1, 'legal_entity', 'ООО «Демо Амур»', '2721001237')")
+        .bind(org)
+        .execute(pool)
+        .await
+        .unwrap();
+    account::grant_role(pool, user, org, Role::Business, None)
+        .await
+        .unwrap();
+    user
+}
+
+fn post(path: &str, json: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(path).header("content-type", "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.body(Body::from(json.to_owned())).unwrap()
+}
+
+fn login_body(email: &str, password: &str) -> String {
+    serde_json::json!({ "email": email, "password": password }).to_string()
+}
+
+/// The `name=value` part of the session cookie set by a response.
+fn session_cookie(response: &Response) -> String {
+    let set_cookie = response
+        .headers()
+        .get("set-cookie")
+        .expect("a session cookie")
+        .to_str()
+        .unwrap();
+    set_cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn login(app: &Router, email: &str, password: &str) -> Response {
+    send(
+        app,
+        post("/api/session/login", &login_body(email, password), None),
+    )
+    .await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn signing_in_sets_a_protected_cookie_and_returns_the_user_with_roles(pool: PgPool) {
+    let user = demo_user(&pool).await;
+    let app = common::router(pool);
+    let response = login(&app, "Business@demo.knd.local", PASSWORD).await;
+    assert_eq!(response.status(), 200);
+    let set_cookie = response
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(set_cookie.starts_with("knd_session="), "{set_cookie}");
+    assert!(set_cookie.contains("HttpOnly"));
+    assert!(set_cookie.contains("SameSite=Lax"));
+    assert!(set_cookie.contains("Path=/"));
+    assert!(!set_cookie.contains("Secure"), "plain http in tests");
+    let me: serde_json::Value = serde_json::from_str(&body_text(response).await).unwrap();
+    assert_eq!(me["user_id"], user.to_string());
+    assert_eq!(me["email"], "business@demo.knd.local");
+    assert_eq!(me["roles"][0]["role"], "business");
+    assert_eq!(me["roles"][0]["organisation_name"], "ООО «Демо Амур»");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn over_https_the_cookie_is_secure_and_host_bound(pool: PgPool) {
+    demo_user(&pool).await;
+    let app = server::http::router(state(pool), &config(Some("https://knd.example.ru")));
+    let response = login(&app, "business@demo.knd.local", PASSWORD).await;
+    let set_cookie = response
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        set_cookie.starts_with("__Host-knd_session="),
+        "{set_cookie}"
+    );
+    assert!(set_cookie.contains("Secure"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_401(pool: PgPool) {
+    demo_user(&pool).await;
+    let app = common::router(pool);
+    let wrong = login(&app, "business@demo.knd.local", "wrong-password-1").await;
+    let unknown = login(&app, "nobody@demo.knd.local", PASSWORD).await;
+    let malformed = login(&app, "not-an-email", PASSWORD).await;
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(unknown.status(), 401);
+    assert_eq!(malformed.status(), 401);
+    assert!(wrong.headers().get("set-cookie").is_none());
+    let (a, b) = (body_text(wrong).await, body_text(unknown).await);
+    assert_eq!(a, b);
+    assert!(a.contains("BadCredentials"), "{a}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn who_am_i_needs_a_session_and_logout_ends_it(pool: PgPool) {
+    demo_user(&pool).await;
+    let app = common::router(pool);
+    assert_eq!(
+        send(&app, post("/api/session/me", "{}", None))
+            .await
+            .status(),
+        401
+    );
+
+    let cookie = session_cookie(&login(&app, "business@demo.knd.local", PASSWORD).await);
+    let me = send(&app, post("/api/session/me", "{}", Some(&cookie))).await;
+    assert_eq!(me.status(), 200);
+
+    let logout = send(&app, post("/api/session/logout", "{}", Some(&cookie))).await;
+    assert_eq!(logout.status(), 200);
+    // The old cookie no longer opens anything: the session record is gone.
+    assert_eq!(
+        send(&app, post("/api/session/me", "{}", Some(&cookie)))
+            .await
+            .status(),
+        401
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_sign_in_gets_a_new_session_id(pool: PgPool) {
+    demo_user(&pool).await;
+    let app = common::router(pool);
+    let first = session_cookie(&login(&app, "business@demo.knd.local", PASSWORD).await);
+    // Signing in again from a session that already exists rotates its id.
+    let again = send(
+        &app,
+        post(
+            "/api/session/login",
+            &login_body("business@demo.knd.local", PASSWORD),
+            Some(&first),
+        ),
+    )
+    .await;
+    let second = session_cookie(&again);
+    assert_ne!(first, second);
+    assert_eq!(
+        send(&app, post("/api/session/me", "{}", Some(&first)))
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        send(&app, post("/api/session/me", "{}", Some(&second)))
+            .await
+            .status(),
+        200
+    );
+}
