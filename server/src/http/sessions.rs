@@ -58,10 +58,7 @@ pub fn layer(pool: PgPool, config: &Config) -> SessionManagerLayer<PostgresStore
 pub fn spawn_cleanup(pool: PgPool) {
     let store = PostgresStore::new(pool);
     tokio::spawn(async move {
-        if let Err(error) = store
-            .continuously_delete_expired(CLEANUP_EVERY.into())
-            .await
-        {
+        if let Err(error) = store.continuously_delete_expired(CLEANUP_EVERY).await {
             tracing::error!(%error, "expired-session cleanup stopped");
         }
     });
