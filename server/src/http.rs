@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod headers;
 pub mod health;
+pub mod same_origin;
 pub mod sessions;
 
 use std::{future::Future, sync::Arc, time::Duration};
@@ -57,6 +58,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
         https: config.is_https(),
         build_id: state.release.build_id.clone(),
     };
+    let origin_policy = same_origin::OriginPolicy {
+        public_origin: config.public_url.clone(),
+    };
     let context = {
         let state = state.clone();
         move || provide_request_context(&state)
@@ -77,6 +81,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
             context, shell_fn,
         ))
         .layer(sessions::layer(state.pool.clone(), config))
+        .layer(middleware::from_fn_with_state(
+            origin_policy,
+            same_origin::check,
+        ))
         .layer(middleware::from_fn_with_state(policy, headers::apply))
         .layer(CompressionLayer::new().no_br().quality(DYNAMIC_COMPRESSION))
         .with_state(state)

@@ -175,3 +175,39 @@ async fn every_sign_in_gets_a_new_session_id(pool: PgPool) {
         200
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_cross_site_form_post_is_refused_with_403_and_changes_nothing(pool: PgPool) {
+    demo_user(&pool).await;
+    let app = common::router(pool.clone());
+    for (name, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "https://evil.example"),
+    ] {
+        let request = Request::post("/api/session/login")
+            .header("content-type", "application/json")
+            .header("host", "127.0.0.1:3000")
+            .header(name, value)
+            .body(Body::from(login_body("business@demo.knd.local", PASSWORD)))
+            .unwrap();
+        let response = send(&app, request).await;
+        assert_eq!(response.status(), 403, "{name}: {value}");
+        assert!(response.headers().get("set-cookie").is_none());
+        assert!(body_text(response).await.contains("с другого сайта"));
+    }
+    let sessions: (i64,) = sqlx::query_as("SELECT count(*) FROM tower_sessions.session")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(sessions.0, 0);
+
+    // The same request from the portal's own pages goes through.
+    let own = Request::post("/api/session/login")
+        .header("content-type", "application/json")
+        .header("host", "127.0.0.1:3000")
+        .header("origin", "http://127.0.0.1:3000")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(login_body("business@demo.knd.local", PASSWORD)))
+        .unwrap();
+    assert_eq!(send(&app, own).await.status(), 200);
+}
