@@ -19,6 +19,8 @@ pub enum AppError {
     BadCredentials,
     /// The user may not do this.
     Forbidden,
+    /// Too many failed attempts; try again after this many seconds.
+    TooManyRequests { retry_after_secs: i64 },
     /// The thing asked for does not exist (or is not visible to this user).
     NotFound,
     /// The input is invalid; the message says what to fix.
@@ -35,6 +37,7 @@ impl AppError {
         match self {
             AppError::Unauthorized | AppError::BadCredentials => 401,
             AppError::Forbidden => 403,
+            AppError::TooManyRequests { .. } => 429,
             AppError::NotFound => 404,
             AppError::Invalid(_) => 422,
             AppError::Internal => 500,
@@ -56,6 +59,11 @@ impl fmt::Display for AppError {
             AppError::Unauthorized => f.write_str("Войдите в личный кабинет, чтобы продолжить."),
             AppError::BadCredentials => f.write_str("Неверный адрес электронной почты или пароль."),
             AppError::Forbidden => f.write_str("Недостаточно прав для этого действия."),
+            AppError::TooManyRequests { retry_after_secs } => write!(
+                f,
+                "Слишком много неудачных попыток. Повторите через {} мин.",
+                (retry_after_secs + 59) / 60
+            ),
             AppError::NotFound => f.write_str("Запрошенные сведения не найдены."),
             AppError::Invalid(message) => f.write_str(message),
             AppError::Internal => {

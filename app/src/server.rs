@@ -8,6 +8,7 @@ pub mod region;
 pub mod release;
 pub mod session;
 pub mod state;
+pub mod throttle;
 
 pub use state::AppState;
 
@@ -29,6 +30,9 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             if let Ok(status) = http::StatusCode::from_u16(error.status()) {
                 options.set_status(status);
+            }
+            if let AppError::TooManyRequests { retry_after_secs } = error {
+                options.insert_header(http::header::RETRY_AFTER, (*retry_after_secs).into());
             }
         }
     }

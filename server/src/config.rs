@@ -36,6 +36,10 @@ pub struct Config {
     /// Load the demo region on start and mark the portal as a demo.
     #[arg(long, env = "KND_DEMO", default_value_t = false)]
     pub demo: bool,
+    /// Take the client address from the first `X-Forwarded-For` entry: only behind a load
+    /// balancer that sets it (otherwise clients could pick their own address).
+    #[arg(long, env = "KND_TRUST_FORWARDED_FOR", default_value_t = false)]
+    pub trust_forwarded_for: bool,
     /// Size of the database connection pool of this instance.
     #[arg(long, env = "KND_DB_MAX_CONNECTIONS", default_value_t = 10)]
     pub db_max_connections: u32,
@@ -85,6 +89,7 @@ mod tests {
             session_secret: secret.map(Into::into),
             public_url: url.map(Into::into),
             demo: false,
+            trust_forwarded_for: false,
             db_max_connections: 10,
             log_format: LogFormat::Pretty,
         }

@@ -2,12 +2,13 @@
 //! and the listener.
 
 pub mod assets;
+pub mod client_address;
 pub mod headers;
 pub mod health;
 pub mod same_origin;
 pub mod sessions;
 
-use std::{future::Future, sync::Arc, time::Duration};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use app::{
@@ -82,6 +83,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         ))
         .layer(sessions::layer(state.pool.clone(), config))
         .layer(middleware::from_fn_with_state(
+            config.trust_forwarded_for,
+            client_address::identify,
+        ))
+        .layer(middleware::from_fn_with_state(
             origin_policy,
             same_origin::check,
         ))
@@ -113,8 +118,11 @@ pub async fn serve(
             tracing::warn!(%error, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving HTTP")
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("serving HTTP")
 }

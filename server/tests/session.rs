@@ -211,3 +211,30 @@ async fn a_cross_site_form_post_is_refused_with_403_and_changes_nothing(pool: Pg
         .unwrap();
     assert_eq!(send(&app, own).await.status(), 200);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn repeated_failures_are_throttled_with_429_and_retry_after(pool: PgPool) {
+    demo_user(&pool).await;
+    let app = common::router(pool);
+    for attempt in 1..=5 {
+        let response = login(&app, "business@demo.knd.local", "wrong-password-1").await;
+        assert_eq!(response.status(), 401, "attempt {attempt}");
+    }
+    // The account is now blocked, even with the right password.
+    let blocked = login(&app, "business@demo.knd.local", PASSWORD).await;
+    assert_eq!(blocked.status(), 429);
+    let retry_after: i64 = blocked.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
+    assert!(body_text(blocked).await.contains("TooManyRequests"));
+    // Another account from the same place is not blocked yet (the per-address limit is higher).
+    assert_eq!(
+        login(&app, "nobody@demo.knd.local", PASSWORD)
+            .await
+            .status(),
+        401
+    );
+}

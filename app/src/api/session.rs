@@ -58,26 +58,54 @@ async fn session() -> Result<tower_sessions::Session, AppError> {
 #[server(endpoint = "session/login", input = Json, output = Json)]
 pub async fn login(email: String, password: String) -> Result<CurrentUser, AppError> {
     use crate::domain::account::Email;
+    use crate::server::throttle::{self, ClientAddress};
     use crate::server::{account, app_state, password as hashing, respond, session as auth};
     let state = app_state()?;
+    let address = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientAddress>().cloned())
+        .map_or_else(|| "unknown".to_owned(), |ClientAddress(a)| a);
     let result = async {
+        let normalised = email.trim().to_lowercase();
+        let keys = [
+            (throttle::account_key(&normalised), throttle::PER_ACCOUNT),
+            (throttle::address_key(&address), throttle::PER_ADDRESS),
+        ];
+        for (key, _) in &keys {
+            if let Some(retry_after_secs) = throttle::blocked_for(&state.pool, key)
+                .await
+                .map_err(|e| AppError::internal("reading the throttle", e))?
+            {
+                return Err(AppError::TooManyRequests { retry_after_secs });
+            }
+        }
+        let failed = || async {
+            for (key, limit) in &keys {
+                throttle::record_failure(&state.pool, key, *limit)
+                    .await
+                    .map_err(|e| AppError::internal("recording a failed sign-in", e))?;
+            }
+            Err(AppError::BadCredentials)
+        };
         let Ok(email) = Email::parse(&email) else {
             hashing::verify_against_dummy(password).await;
-            return Err(AppError::BadCredentials);
+            return failed().await;
         };
         let user = account::find_user_by_email(&state.pool, &email)
             .await
             .map_err(|e| AppError::internal("finding the user", e))?;
         let Some(user) = user else {
             hashing::verify_against_dummy(password).await;
-            return Err(AppError::BadCredentials);
+            return failed().await;
         };
         let valid = hashing::verify_password(password, user.password_hash.clone())
             .await
             .map_err(|e| AppError::internal("checking the password", e))?;
         if !valid {
-            return Err(AppError::BadCredentials);
+            return failed().await;
         }
+        throttle::clear(&state.pool, &keys[0].0)
+            .await
+            .map_err(|e| AppError::internal("clearing the throttle", e))?;
         let session = session().await?;
         auth::sign_in(&session, user.id)
             .await

@@ -50,6 +50,7 @@ pub fn config(public_url: Option<&str>) -> Config {
         session_secret: None,
         public_url: public_url.map(Into::into),
         demo: false,
+        trust_forwarded_for: false,
         db_max_connections: 5,
         log_format: LogFormat::Pretty,
     }
