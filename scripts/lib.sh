@@ -56,6 +56,13 @@ ensure_rust() {
 
 ensure_leptosfmt() { cargo_tool leptosfmt leptosfmt "$LEPTOSFMT_VERSION" --locked; }
 
+# cargo-nextest runs each test in its own process; machines of this kind come with it.
+ensure_nextest() {
+  cargo nextest --version >/dev/null 2>&1 && return 0
+  log "installing cargo-nextest (one-time)"
+  CARGO_PROFILE_DEV_DEBUG=0 cargo install cargo-nextest --locked --debug
+}
+
 # npm packages of end2end/ (Playwright, binaryen's wasm-opt for release builds).
 ensure_node() {
   command -v npm >/dev/null || ensure_apt nodejs npm

@@ -117,9 +117,21 @@ async fn seeding_the_demo_twice_changes_nothing(pool: PgPool) {
         .unwrap()
     };
     let before = snapshot().await;
+    let users = || async {
+        sqlx::query_as::<_, (String, String)>(
+            "SELECT email, password_hash FROM app_user ORDER BY email",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+    };
+    let users_before = users().await;
     let second = server::seed::seed_demo(&pool).await.unwrap();
     assert!(first.region_created);
     assert!(!second.region_created);
+    assert_eq!(first.accounts_created, 5);
+    assert_eq!(second.accounts_created, 0);
+    assert_eq!(users_before, users().await, "no account was replaced");
     assert_eq!(before, snapshot().await);
     assert_eq!(before.len(), 1);
 }

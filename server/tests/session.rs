@@ -238,3 +238,21 @@ async fn repeated_failures_are_throttled_with_429_and_retry_after(pool: PgPool) 
         401
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_demo_account_signs_in_with_its_role(pool: PgPool) {
+    server::seed::seed_demo(&pool).await.unwrap();
+    let app = common::router(pool);
+    for (email, role) in [
+        ("business@demo.knd.local", "business"),
+        ("inspector@demo.knd.local", "kno_staff"),
+        ("manager@demo.knd.local", "kno_manager"),
+        ("consultant@demo.knd.local", "consultant"),
+        ("admin@demo.knd.local", "admin"),
+    ] {
+        let response = login(&app, email, server::seed::DEMO_PASSWORD).await;
+        assert_eq!(response.status(), 200, "{email}");
+        let me: serde_json::Value = serde_json::from_str(&body_text(response).await).unwrap();
+        assert_eq!(me["roles"][0]["role"], role, "{email}");
+    }
+}

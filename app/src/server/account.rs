@@ -68,6 +68,34 @@ pub async fn find_user_by_email(
         .await
 }
 
+/// The id of the top-level organisation with this ИНН, creating it if there is none.
+pub async fn ensure_organisation(
+    db: &mut sqlx::PgConnection,
+    kind: &str,
+    name: &str,
+    inn: &str,
+    ogrn: Option<&str>,
+) -> sqlx::Result<Uuid> {
+    let existing: Option<(Uuid,)> =
+        sqlx::query_as("SELECT id FROM organisation WHERE inn = $1 AND parent_id IS NULL")
+            .bind(inn)
+            .fetch_optional(&mut *db)
+            .await?;
+    if let Some((id,)) = existing {
+        return Ok(id);
+    }
+    let id = Uuid::now_v7();
+    sqlx::query("INSERT INTO organisation (id, kind, name, inn, ogrn) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(kind)
+        .bind(name)
+        .bind(inn)
+        .bind(ogrn)
+        .execute(&mut *db)
+        .await?;
+    Ok(id)
+}
+
 /// Grants a role; granting one the user already holds changes nothing.
 pub async fn grant_role(
     db: impl PgExecutor<'_>,
