@@ -52,6 +52,19 @@ fn session_cookie(response: &Response) -> String {
     set_cookie.split(';').next().unwrap().to_owned()
 }
 
+/// The demo sign-in as a browser on 127.0.0.1:3000 sends it, with these provenance headers.
+fn login_from_browser(headers: &[(&str, &str)]) -> Request<Body> {
+    let mut request = Request::post("/api/session/login")
+        .header("content-type", "application/json")
+        .header("host", "127.0.0.1:3000");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request
+        .body(Body::from(login_body("business@demo.knd.local", PASSWORD)))
+        .unwrap()
+}
+
 async fn login(app: &Router, email: &str, password: &str) -> Response {
     send(
         app,
@@ -184,13 +197,7 @@ async fn a_cross_site_form_post_is_refused_with_403_and_changes_nothing(pool: Pg
         ("sec-fetch-site", "cross-site"),
         ("origin", "https://evil.example"),
     ] {
-        let request = Request::post("/api/session/login")
-            .header("content-type", "application/json")
-            .header("host", "127.0.0.1:3000")
-            .header(name, value)
-            .body(Body::from(login_body("business@demo.knd.local", PASSWORD)))
-            .unwrap();
-        let response = send(&app, request).await;
+        let response = send(&app, login_from_browser(&[(name, value)])).await;
         assert_eq!(response.status(), 403, "{name}: {value}");
         assert!(response.headers().get("set-cookie").is_none());
         assert!(body_text(response).await.contains("с другого сайта"));
@@ -202,13 +209,10 @@ async fn a_cross_site_form_post_is_refused_with_403_and_changes_nothing(pool: Pg
     assert_eq!(sessions.0, 0);
 
     // The same request from the portal's own pages goes through.
-    let own = Request::post("/api/session/login")
-        .header("content-type", "application/json")
-        .header("host", "127.0.0.1:3000")
-        .header("origin", "http://127.0.0.1:3000")
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from(login_body("business@demo.knd.local", PASSWORD)))
-        .unwrap();
+    let own = login_from_browser(&[
+        ("origin", "http://127.0.0.1:3000"),
+        ("sec-fetch-site", "same-origin"),
+    ]);
     assert_eq!(send(&app, own).await.status(), 200);
 }
 

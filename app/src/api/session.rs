@@ -141,13 +141,11 @@ pub async fn me() -> Result<CurrentUser, AppError> {
             .await
             .map_err(|e| AppError::internal("reading the session", e))?
             .ok_or(AppError::Unauthorized)?;
-        let email: Option<(String,)> = sqlx::query_as("SELECT email FROM app_user WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(&state.pool)
+        let email = crate::server::account::find_user_email(&state.pool, user_id)
             .await
-            .map_err(|e| AppError::internal("reading the user", e))?;
-        // A deleted account ends its sessions.
-        let (email,) = email.ok_or(AppError::Unauthorized)?;
+            .map_err(|e| AppError::internal("reading the user", e))?
+            // A deleted account ends its sessions.
+            .ok_or(AppError::Unauthorized)?;
         current_user_of(&state, user_id, email).await
     }
     .await;

@@ -68,6 +68,18 @@ pub async fn find_user_by_email(
         .await
 }
 
+/// The email of a user, `None` when the account no longer exists.
+pub async fn find_user_email(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+) -> sqlx::Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT email FROM app_user WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|(email,)| email))
+}
+
 /// The id of the top-level organisation with this ИНН, creating it if there is none.
 pub async fn ensure_organisation(
     db: &mut sqlx::PgConnection,
