@@ -1,6 +1,9 @@
-//! Server functions: thin entry points that authorise, validate into domain types, call the
-//! repositories and map the result. Functions a cached or offline client calls have a fixed
-//! endpoint so a deploy never moves their address.
+//! Server functions: thin entry points that authorise (through `server::authz`, first thing),
+//! validate into domain types, call the repositories and map the result. Every one has a fixed
+//! endpoint so a deploy never moves its address, and a row in the authorisation matrix test.
 
+pub mod account;
+pub mod organisations;
 pub mod portal;
 pub mod session;
+pub mod staff;

@@ -2,4 +2,5 @@
 //! authority): validating constructors, no framework, database or browser code.
 
 pub mod account;
+pub mod organisation;
 pub mod registry_number;

@@ -25,6 +25,8 @@ pub enum AppError {
     NotFound,
     /// The input is invalid; the message says what to fix.
     Invalid(String),
+    /// One field of a form is invalid: the form shows the message next to that field.
+    Field { field: String, message: String },
     /// Something failed on our side; the detail is in the server log, never here.
     Internal,
     /// The request did not reach the server or its answer could not be read.
@@ -39,9 +41,25 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::TooManyRequests { .. } => 429,
             AppError::NotFound => 404,
-            AppError::Invalid(_) => 422,
+            AppError::Invalid(_) | AppError::Field { .. } => 422,
             AppError::Internal => 500,
             AppError::Transport(_) => 503,
+        }
+    }
+
+    /// An error to show next to a form field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::Field {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The message for this form field, if the error is about it.
+    pub fn for_field(&self, name: &str) -> Option<&str> {
+        match self {
+            AppError::Field { field, message } if field == name => Some(message),
+            _ => None,
         }
     }
 
@@ -65,7 +83,7 @@ impl fmt::Display for AppError {
                 (retry_after_secs + 59) / 60
             ),
             AppError::NotFound => f.write_str("Запрошенные сведения не найдены."),
-            AppError::Invalid(message) => f.write_str(message),
+            AppError::Invalid(message) | AppError::Field { message, .. } => f.write_str(message),
             AppError::Internal => {
                 f.write_str("На сервере произошла ошибка. Попробуйте ещё раз чуть позже.")
             }

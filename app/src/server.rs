@@ -2,8 +2,10 @@
 //! (`verb_noun` async functions taking the executor explicitly).
 
 pub mod account;
+pub mod authz;
 pub mod cache;
 pub mod password;
+pub mod organisation;
 pub mod region;
 pub mod release;
 pub mod session;
@@ -37,4 +39,10 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         }
     }
     result
+}
+
+/// An id sent by the client; a malformed one is treated like an unknown one (404), so ids are
+/// not probed through different answers.
+pub fn parse_id(value: &str) -> Result<uuid::Uuid, AppError> {
+    uuid::Uuid::parse_str(value.trim()).map_err(|_| AppError::NotFound)
 }

@@ -49,6 +49,7 @@ pub fn build_state(pool: PgPool) -> anyhow::Result<AppState> {
         leptos_options,
         release: Arc::new(release),
         region: Arc::new(TtlCache::new(REGION_TTL)),
+        session_lifetime_secs: app::server::session::ABSOLUTE_LIFETIME_SECS,
     })
 }
 

@@ -48,7 +48,7 @@ const CONSULTING_FIRM: DemoOrganisation = DemoOrganisation {
     ogrn_body: "102270000003",
 };
 const OPERATOR: DemoOrganisation = DemoOrganisation {
-    kind: "control_body",
+    kind: "portal_operator",
     name: "Оператор регионального портала (демо)",
     inn_body: "272100400",
     ogrn_body: "102270000004",

@@ -4,8 +4,8 @@ mod common;
 
 use app::domain::account::{Email, Role};
 use app::server::{account, password};
-use axum::{body::Body, http::Request, response::Response, Router};
-use common::{body_text, config, send, state};
+use axum::{body::Body, http::Request};
+use common::{body_text, config, login, login_body, post, send, session_cookie, state};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -29,29 +29,6 @@ async fn demo_user(pool: &PgPool) -> Uuid {
     user
 }
 
-fn post(path: &str, json: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut request = Request::post(path).header("content-type", "application/json");
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    request.body(Body::from(json.to_owned())).unwrap()
-}
-
-fn login_body(email: &str, password: &str) -> String {
-    serde_json::json!({ "email": email, "password": password }).to_string()
-}
-
-/// The `name=value` part of the session cookie set by a response.
-fn session_cookie(response: &Response) -> String {
-    let set_cookie = response
-        .headers()
-        .get("set-cookie")
-        .expect("a session cookie")
-        .to_str()
-        .unwrap();
-    set_cookie.split(';').next().unwrap().to_owned()
-}
-
 /// The demo sign-in as a browser on 127.0.0.1:3000 sends it, with these provenance headers.
 fn login_from_browser(headers: &[(&str, &str)]) -> Request<Body> {
     let mut request = Request::post("/api/session/login")
@@ -63,14 +40,6 @@ fn login_from_browser(headers: &[(&str, &str)]) -> Request<Body> {
     request
         .body(Body::from(login_body("business@demo.knd.local", PASSWORD)))
         .unwrap()
-}
-
-async fn login(app: &Router, email: &str, password: &str) -> Response {
-    send(
-        app,
-        post("/api/session/login", &login_body(email, password), None),
-    )
-    .await
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -259,4 +228,140 @@ async fn every_demo_account_signs_in_with_its_role(pool: PgPool) {
         let me: serde_json::Value = serde_json::from_str(&body_text(response).await).unwrap();
         assert_eq!(me["roles"][0]["role"], role, "{email}");
     }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn logging_out_everywhere_ends_the_sessions_of_every_device(pool: PgPool) {
+    demo_user(&pool).await;
+    let app = common::router(pool);
+    let phone = common::sign_in(&app, "business@demo.knd.local", PASSWORD).await;
+    let laptop = common::sign_in(&app, "business@demo.knd.local", PASSWORD).await;
+    assert_ne!(phone, laptop);
+    let (status, _) = common::call(
+        &app,
+        "/api/session/logout_everywhere",
+        serde_json::json!({}),
+        Some(&laptop),
+    )
+    .await;
+    assert_eq!(status, 200);
+    for cookie in [&phone, &laptop] {
+        let (status, _) =
+            common::call(&app, "/api/session/me", serde_json::json!({}), Some(cookie)).await;
+        assert_eq!(status, 401);
+    }
+    // Signing in afterwards works as before.
+    let again = common::sign_in(&app, "business@demo.knd.local", PASSWORD).await;
+    let (status, _) =
+        common::call(&app, "/api/session/me", serde_json::json!({}), Some(&again)).await;
+    assert_eq!(status, 200);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_session_unused_for_too_long_has_expired(pool: PgPool) {
+    demo_user(&pool).await;
+    let app = common::router(pool.clone());
+    let cookie = common::sign_in(&app, "business@demo.knd.local", PASSWORD).await;
+    // As if the inactivity period had passed since the last request.
+    sqlx::query("UPDATE tower_sessions.session SET expiry_date = now() - interval '1 second'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (status, _) =
+        common::call(&app, "/api/session/me", serde_json::json!({}), Some(&cookie)).await;
+    assert_eq!(status, 401);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_active_session_still_ends_after_its_absolute_lifetime(pool: PgPool) {
+    demo_user(&pool).await;
+    let mut state = state(pool);
+    state.session_lifetime_secs = 0;
+    let app = server::http::router(state, &config(None));
+    let cookie = common::sign_in(&app, "business@demo.knd.local", PASSWORD).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (status, _) =
+        common::call(&app, "/api/session/me", serde_json::json!({}), Some(&cookie)).await;
+    assert_eq!(status, 401);
+}
+
+fn sign_up_body(email: &str, password: &str) -> serde_json::Value {
+    serde_json::json!({ "display_name": " Мария  Иванова ", "email": email, "password": password })
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn signing_up_creates_the_account_and_signs_it_in(pool: PgPool) {
+    let app = common::router(pool.clone());
+    let response = send(
+        &app,
+        post(
+            "/api/account/signup",
+            &sign_up_body("Maria@Example.ru", "длинный-пароль").to_string(),
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let cookie = session_cookie(&response);
+    let (status, me) =
+        common::call(&app, "/api/session/me", serde_json::json!({}), Some(&cookie)).await;
+    assert_eq!(status, 200);
+    assert_eq!(me["email"], "maria@example.ru");
+    assert_eq!(me["display_name"], "Мария Иванова");
+    assert_eq!(me["roles"], serde_json::json!([]));
+    let stored: (String,) = sqlx::query_as("SELECT password_hash FROM app_user")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(stored.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", stored.0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn bad_sign_up_input_is_explained_and_saves_nothing(pool: PgPool) {
+    demo_user(&pool).await;
+    let app = common::router(pool.clone());
+    for (body, field, text) in [
+        (sign_up_body("maria@example.ru", "короткий"), "password", "не меньше 10"),
+        (sign_up_body("maria@", "длинный-пароль"), "email", "электронной почты"),
+        (
+            sign_up_body("business@demo.knd.local", "длинный-пароль"),
+            "email",
+            "войдите",
+        ),
+    ] {
+        let (status, error) = common::call(&app, "/api/account/signup", body, None).await;
+        assert_eq!(status, 422);
+        assert_eq!(error["Field"]["field"], field);
+        assert!(
+            error["Field"]["message"].as_str().unwrap().contains(text),
+            "{error}"
+        );
+    }
+    let users: (i64,) = sqlx::query_as("SELECT count(*) FROM app_user")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(users.0, 1, "only the user who was there before");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn sign_ups_are_throttled_per_address_and_per_email(pool: PgPool) {
+    demo_user(&pool).await;
+    let app = common::router(pool);
+    // Probing one taken email: the sixth attempt is throttled.
+    for _ in 0..5 {
+        let body = sign_up_body("business@demo.knd.local", "длинный-пароль");
+        assert_eq!(common::call(&app, "/api/account/signup", body, None).await.0, 422);
+    }
+    let body = sign_up_body("business@demo.knd.local", "длинный-пароль");
+    let response = send(&app, post("/api/account/signup", &body.to_string(), None)).await;
+    assert_eq!(response.status(), 429);
+    assert!(response.headers().get("retry-after").is_some());
+    // Ten sign-ups from one address an hour, whatever the emails.
+    for i in 0..5 {
+        let body = sign_up_body(&format!("user{i}@example.ru"), "короткий");
+        assert_eq!(common::call(&app, "/api/account/signup", body, None).await.0, 422);
+    }
+    let body = sign_up_body("user-last@example.ru", "длинный-пароль");
+    assert_eq!(common::call(&app, "/api/account/signup", body, None).await.0, 429);
 }

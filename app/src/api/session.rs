@@ -1,5 +1,5 @@
-//! Signing in and out, and who am I. Fixed endpoints with JSON bodies: other clients and the
-//! tests call them directly.
+//! Signing in and out, who am I, which role I act in. Fixed endpoints with JSON bodies: other
+//! clients and the tests call them directly.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -21,66 +21,55 @@ pub struct RoleView {
 pub struct CurrentUser {
     pub user_id: String,
     pub email: String,
+    pub display_name: String,
     pub roles: Vec<RoleView>,
+    /// The role the user acts in now (one of `roles`); `None` while they hold none.
+    pub current: Option<RoleView>,
 }
 
 #[cfg(feature = "ssr")]
-async fn current_user_of(
-    state: &crate::server::AppState,
-    user_id: uuid::Uuid,
-    email: String,
-) -> Result<CurrentUser, AppError> {
-    let roles = crate::server::account::list_roles(&state.pool, user_id)
-        .await
-        .map_err(|e| AppError::internal("listing roles", e))?;
-    Ok(CurrentUser {
-        user_id: user_id.to_string(),
-        email,
-        roles: roles
-            .into_iter()
-            .map(|g| RoleView {
-                role: g.role,
-                organisation_id: g.organisation_id.to_string(),
-                organisation_name: g.organisation_name,
-            })
-            .collect(),
-    })
+impl From<crate::server::account::RoleGrant> for RoleView {
+    fn from(g: crate::server::account::RoleGrant) -> Self {
+        RoleView {
+            role: g.role,
+            organisation_id: g.organisation_id.to_string(),
+            organisation_name: g.organisation_name,
+        }
+    }
 }
 
 #[cfg(feature = "ssr")]
-async fn session() -> Result<tower_sessions::Session, AppError> {
-    leptos_axum::extract::<tower_sessions::Session>()
-        .await
-        .map_err(|e| AppError::internal("no session layer", e))
+impl From<crate::server::authz::Actor> for CurrentUser {
+    fn from(actor: crate::server::authz::Actor) -> Self {
+        let current = actor.current().cloned().map(RoleView::from);
+        CurrentUser {
+            user_id: actor.user_id.to_string(),
+            email: actor.email,
+            display_name: actor.display_name,
+            roles: actor.roles.into_iter().map(RoleView::from).collect(),
+            current,
+        }
+    }
 }
 
 /// Signs in with email and password; 401 with one message for any wrong pair.
 #[server(endpoint = "session/login", input = Json, output = Json)]
 pub async fn login(email: String, password: String) -> Result<CurrentUser, AppError> {
     use crate::domain::account::Email;
-    use crate::server::throttle::{self, ClientAddress};
-    use crate::server::{account, app_state, password as hashing, respond, session as auth};
-    let state = app_state()?;
-    let address = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<ClientAddress>().cloned())
-        .map_or_else(|| "unknown".to_owned(), |ClientAddress(a)| a);
+    use crate::server::throttle::{self, client_address};
+    use crate::server::{account, app_state, password as hashing, respond};
     let result = async {
+        let state = app_state()?;
         let normalised = email.trim().to_lowercase();
-        let keys = [
-            (throttle::account_key(&normalised), throttle::PER_ACCOUNT),
-            (throttle::address_key(&address), throttle::PER_ADDRESS),
-        ];
-        for (key, _) in &keys {
-            if let Some(retry_after_secs) = throttle::blocked_for(&state.pool, key)
-                .await
-                .map_err(|e| AppError::internal("reading the throttle", e))?
-            {
-                return Err(AppError::TooManyRequests { retry_after_secs });
-            }
-        }
+        let account_key = throttle::account_key(&normalised);
+        let address_key = throttle::address_key(&client_address());
+        throttle::check(&state.pool, &[&account_key, &address_key]).await?;
         let failed = || async {
-            for (key, limit) in &keys {
-                throttle::record_failure(&state.pool, key, *limit)
+            for (key, limit) in [
+                (&account_key, throttle::PER_ACCOUNT),
+                (&address_key, throttle::PER_ADDRESS),
+            ] {
+                throttle::record_failure(&state.pool, key, limit)
                     .await
                     .map_err(|e| AppError::internal("recording a failed sign-in", e))?;
             }
@@ -103,25 +92,57 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AppEr
         if !valid {
             return failed().await;
         }
-        throttle::clear(&state.pool, &keys[0].0)
+        throttle::clear(&state.pool, &account_key)
             .await
             .map_err(|e| AppError::internal("clearing the throttle", e))?;
-        let session = session().await?;
-        auth::sign_in(&session, user.id)
-            .await
-            .map_err(|e| AppError::internal("starting the session", e))?;
-        current_user_of(&state, user.id, user.email).await
+        start_session(&state, user.id, user.session_generation).await
     }
     .await;
     respond(result)
 }
 
+/// Signs the user in on this browser and answers with who they are now.
+#[cfg(feature = "ssr")]
+pub(crate) async fn start_session(
+    state: &crate::server::AppState,
+    user_id: uuid::Uuid,
+    generation: i32,
+) -> Result<CurrentUser, AppError> {
+    use crate::server::{authz, session as auth};
+    let session = authz::session().await?;
+    auth::sign_in(&session, user_id, generation)
+        .await
+        .map_err(|e| AppError::internal("starting the session", e))?;
+    let actor = authz::optional_actor(state)
+        .await?
+        .ok_or_else(|| AppError::internal("signing in", "the new session has no user"))?;
+    Ok(actor.into())
+}
+
 /// Ends the session. Always succeeds, signed in or not.
 #[server(endpoint = "session/logout", input = Json, output = Json)]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::server::{respond, session as auth};
+    use crate::server::{authz, respond, session as auth};
     let result = async {
-        let session = session().await?;
+        let session = authz::session().await?;
+        auth::sign_out(&session)
+            .await
+            .map_err(|e| AppError::internal("ending the session", e))
+    }
+    .await;
+    respond(result)
+}
+
+/// Ends every session of the user, on every device, this one included.
+#[server(endpoint = "session/logout_everywhere", input = Json, output = Json)]
+pub async fn logout_everywhere() -> Result<(), AppError> {
+    use crate::server::{account, authz, respond, session as auth};
+    let result = async {
+        let (state, actor) = authz::signed_in().await?;
+        account::next_session_generation(&state.pool, actor.user_id)
+            .await
+            .map_err(|e| AppError::internal("ending every session", e))?;
+        let session = authz::session().await?;
         auth::sign_out(&session)
             .await
             .map_err(|e| AppError::internal("ending the session", e))
@@ -133,20 +154,45 @@ pub async fn logout() -> Result<(), AppError> {
 /// The signed-in user and their roles; 401 when anonymous.
 #[server(endpoint = "session/me", input = Json, output = Json)]
 pub async fn me() -> Result<CurrentUser, AppError> {
-    use crate::server::{app_state, respond, session as auth};
-    let state = app_state()?;
+    use crate::server::{authz, respond};
     let result = async {
-        let session = session().await?;
-        let user_id = auth::current_user(&session)
+        let (_, actor) = authz::signed_in().await?;
+        Ok(actor.into())
+    }
+    .await;
+    respond(result)
+}
+
+/// The signed-in user, or `None` when anonymous: for pages that show either.
+#[server(endpoint = "session/whoami", input = Json, output = Json)]
+pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
+    use crate::server::{app_state, authz, respond};
+    let result = async {
+        let state = app_state()?;
+        Ok(authz::optional_actor(&state).await?.map(CurrentUser::from))
+    }
+    .await;
+    respond(result)
+}
+
+/// Chooses the role (and organisation) to act in; only one the user holds.
+#[server(endpoint = "session/switch", input = Json, output = Json)]
+pub async fn switch_role(role: Role, organisation_id: String) -> Result<CurrentUser, AppError> {
+    use crate::server::{authz, respond, session as auth};
+    let result = async {
+        let (_, mut actor) = authz::signed_in().await?;
+        let organisation_id = crate::server::parse_id(&organisation_id)?;
+        authz::ensure(actor.holds(role, organisation_id))?;
+        let acting_as = auth::ActingAs {
+            role,
+            organisation_id,
+        };
+        let session = authz::session().await?;
+        auth::set_acting_as(&session, acting_as)
             .await
-            .map_err(|e| AppError::internal("reading the session", e))?
-            .ok_or(AppError::Unauthorized)?;
-        let email = crate::server::account::find_user_email(&state.pool, user_id)
-            .await
-            .map_err(|e| AppError::internal("reading the user", e))?
-            // A deleted account ends its sessions.
-            .ok_or(AppError::Unauthorized)?;
-        current_user_of(&state, user_id, email).await
+            .map_err(|e| AppError::internal("choosing the role", e))?;
+        actor.acting_as = Some(acting_as);
+        Ok(actor.into())
     }
     .await;
     respond(result)

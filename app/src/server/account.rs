@@ -12,6 +12,16 @@ pub struct StoredUser {
     pub email: String,
     pub password_hash: String,
     pub display_name: String,
+    pub session_generation: i32,
+}
+
+/// A user as the rest of the app sees them (no password hash).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UserProfile {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub session_generation: i32,
 }
 
 /// A role a user holds, with the organisation it is held for.
@@ -20,6 +30,8 @@ pub struct RoleGrant {
     pub role: Role,
     pub organisation_id: Uuid,
     pub organisation_name: String,
+    /// The body a unit belongs to; `None` for a top-level organisation.
+    pub parent_id: Option<Uuid>,
 }
 
 /// Inserting a user failed.
@@ -62,22 +74,36 @@ pub async fn find_user_by_email(
     db: impl PgExecutor<'_>,
     email: &Email,
 ) -> sqlx::Result<Option<StoredUser>> {
-    sqlx::query_as("SELECT id, email, password_hash, display_name FROM app_user WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(
+        "SELECT id, email, password_hash, display_name, session_generation FROM app_user
+         WHERE email = $1",
+    )
+    .bind(email.as_str())
+    .fetch_optional(db)
+    .await
 }
 
-/// The email of a user, `None` when the account no longer exists.
-pub async fn find_user_email(
-    db: impl PgExecutor<'_>,
-    user_id: Uuid,
-) -> sqlx::Result<Option<String>> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT email FROM app_user WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(db)
-        .await?;
-    Ok(row.map(|(email,)| email))
+/// A user's profile, `None` when the account no longer exists.
+pub async fn find_user(db: impl PgExecutor<'_>, user_id: Uuid) -> sqlx::Result<Option<UserProfile>> {
+    sqlx::query_as(
+        "SELECT id, email, display_name, session_generation FROM app_user WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Moves the user to the next session generation, voiding every session signed in before;
+/// returns the new generation.
+pub async fn next_session_generation(db: impl PgExecutor<'_>, user_id: Uuid) -> sqlx::Result<i32> {
+    let (generation,): (i32,) = sqlx::query_as(
+        "UPDATE app_user SET session_generation = session_generation + 1 WHERE id = $1
+         RETURNING session_generation",
+    )
+    .bind(user_id)
+    .fetch_one(db)
+    .await?;
+    Ok(generation)
 }
 
 /// The id of the top-level organisation with this ИНН, creating it if there is none.
@@ -129,10 +155,52 @@ pub async fn grant_role(
     Ok(())
 }
 
+/// Takes a role away; `false` when the user did not hold it.
+pub async fn revoke_role(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+    organisation_id: Uuid,
+    role: Role,
+) -> sqlx::Result<bool> {
+    let result = sqlx::query(
+        "DELETE FROM membership WHERE user_id = $1 AND organisation_id = $2 AND role = $3",
+    )
+    .bind(user_id)
+    .bind(organisation_id)
+    .bind(role.as_str())
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() > 0)
+}
+
+/// Records who granted or revoked which role, for accountability.
+pub async fn record_role_change(
+    db: impl PgExecutor<'_>,
+    changed_by: Uuid,
+    user_id: Uuid,
+    organisation_id: Uuid,
+    role: Role,
+    granted: bool,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO role_change (changed_by, user_id, organisation_id, role, granted)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(changed_by)
+    .bind(user_id)
+    .bind(organisation_id)
+    .bind(role.as_str())
+    .bind(granted)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// The roles a user holds, ordered by organisation name then role.
 pub async fn list_roles(db: impl PgExecutor<'_>, user_id: Uuid) -> sqlx::Result<Vec<RoleGrant>> {
-    let rows: Vec<(String, Uuid, String)> = sqlx::query_as(
-        "SELECT m.role, o.id, o.name FROM membership m JOIN organisation o ON o.id = m.organisation_id
+    let rows: Vec<(String, Uuid, String, Option<Uuid>)> = sqlx::query_as(
+        "SELECT m.role, o.id, o.name, o.parent_id
+         FROM membership m JOIN organisation o ON o.id = m.organisation_id
          WHERE m.user_id = $1 ORDER BY o.name, m.role",
     )
     .bind(user_id)
@@ -140,12 +208,13 @@ pub async fn list_roles(db: impl PgExecutor<'_>, user_id: Uuid) -> sqlx::Result<
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(role, organisation_id, organisation_name)| {
+        .filter_map(|(role, organisation_id, organisation_name, parent_id)| {
             // The table's CHECK admits only known roles.
             Role::parse(&role).map(|role| RoleGrant {
                 role,
                 organisation_id,
                 organisation_name,
+                parent_id,
             })
         })
         .collect())

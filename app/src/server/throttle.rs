@@ -29,6 +29,47 @@ pub const PER_ADDRESS: Limit = Limit {
     block_secs: 900.0,
 };
 
+/// Sign-ups per client address, successful or not: creating accounts in bulk.
+pub const SIGN_UPS_PER_ADDRESS: Limit = Limit {
+    max_failures: 10,
+    window_secs: 3600.0,
+    block_secs: 3600.0,
+};
+/// Sign-ups refused for one email: probing which addresses have accounts.
+pub const SIGN_UPS_PER_ACCOUNT: Limit = Limit {
+    max_failures: 5,
+    window_secs: 900.0,
+    block_secs: 900.0,
+};
+
+pub fn sign_up_address_key(address: &str) -> String {
+    format!("sign-up-ip:{address}")
+}
+
+pub fn sign_up_account_key(email: &str) -> String {
+    format!("sign-up-email:{email}")
+}
+
+/// The client address the server put into this request's extensions.
+pub fn client_address() -> String {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientAddress>().cloned())
+        .map_or_else(|| "unknown".to_owned(), |ClientAddress(a)| a)
+}
+
+/// 429 when any of the keys is blocked now.
+pub async fn check(db: &sqlx::PgPool, keys: &[&str]) -> Result<(), crate::error::AppError> {
+    for key in keys {
+        if let Some(retry_after_secs) = blocked_for(db, key)
+            .await
+            .map_err(|e| crate::error::AppError::internal("reading the throttle", e))?
+        {
+            return Err(crate::error::AppError::TooManyRequests { retry_after_secs });
+        }
+    }
+    Ok(())
+}
+
 pub fn account_key(email: &str) -> String {
     format!("email:{email}")
 }

@@ -40,6 +40,7 @@ pub fn state(pool: PgPool) -> AppState {
         leptos_options,
         release: Arc::new(release),
         region: Arc::new(TtlCache::new(Duration::from_secs(60))),
+        session_lifetime_secs: app::server::session::ABSOLUTE_LIFETIME_SECS,
     }
 }
 
@@ -86,4 +87,57 @@ pub fn header<'a>(response: &'a Response, name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("missing header {name}"))
         .to_str()
         .unwrap()
+}
+
+/// A JSON POST as our own pages send it, with the session cookie when given.
+pub fn post(path: &str, json: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(path).header("content-type", "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.body(Body::from(json.to_owned())).unwrap()
+}
+
+/// Calls a JSON endpoint and returns the status and the parsed answer (`null` when empty).
+pub async fn call(
+    router: &Router,
+    path: &str,
+    json: serde_json::Value,
+    cookie: Option<&str>,
+) -> (u16, serde_json::Value) {
+    let response = send(router, post(path, &json.to_string(), cookie)).await;
+    let status = response.status().as_u16();
+    let text = body_text(response).await;
+    let value = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+    (status, value)
+}
+
+pub fn login_body(email: &str, password: &str) -> String {
+    serde_json::json!({ "email": email, "password": password }).to_string()
+}
+
+pub async fn login(router: &Router, email: &str, password: &str) -> Response {
+    send(
+        router,
+        post("/api/session/login", &login_body(email, password), None),
+    )
+    .await
+}
+
+/// The `name=value` part of the session cookie set by a response.
+pub fn session_cookie(response: &Response) -> String {
+    let set_cookie = response
+        .headers()
+        .get("set-cookie")
+        .expect("a session cookie")
+        .to_str()
+        .unwrap();
+    set_cookie.split(';').next().unwrap().to_owned()
+}
+
+/// Signs in and returns the session cookie.
+pub async fn sign_in(router: &Router, email: &str, password: &str) -> String {
+    let response = login(router, email, password).await;
+    assert_eq!(response.status(), 200, "signing in as {email}");
+    session_cookie(&response)
 }

@@ -1,0 +1,240 @@
+//! The authorisation matrix: every server function × every role (and anonymous), from one
+//! table. A server function without a row fails `every_server_function_has_a_row`; a row whose
+//! expectation does not hold fails `the_matrix_holds`. The closing notes print this table.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use app::domain::{
+    account::{Email, Role},
+    registry_number::{Inn, Ogrn},
+};
+use app::server::{account, password};
+use axum::Router;
+use serde_json::{json, Value};
+use server::seed::DEMO_PASSWORD;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// Who calls: anonymous or one of the demo accounts (one role each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    Business,
+    Inspector,
+    Manager,
+    Consultant,
+    Admin,
+}
+
+use Who::*;
+
+const EVERYONE: &[Who] = &[Anonymous, Business, Inspector, Manager, Consultant, Admin];
+const SIGNED_IN: &[Who] = &[Business, Inspector, Manager, Consultant, Admin];
+const MANAGERS: &[Who] = &[Manager, Admin];
+const ADMIN: &[Who] = &[Admin];
+
+/// Every server function and who may call it. Allowed calls must succeed (2xx) with a valid
+/// request; refused ones answer 401 (anonymous) or 403.
+const MATRIX: &[(&str, &[Who])] = &[
+    ("/api/portal/region", EVERYONE),
+    ("/api/session/login", EVERYONE),
+    ("/api/session/logout", EVERYONE),
+    ("/api/session/whoami", EVERYONE),
+    ("/api/account/signup", EVERYONE),
+    ("/api/session/me", SIGNED_IN),
+    ("/api/session/logout_everywhere", SIGNED_IN),
+    ("/api/session/switch", SIGNED_IN),
+    ("/api/organisations/mine", SIGNED_IN),
+    ("/api/organisations/add", SIGNED_IN),
+    ("/api/organisations/leave", SIGNED_IN),
+    ("/api/institutions/list", MANAGERS),
+    ("/api/institutions/add_unit", MANAGERS),
+    ("/api/members/list", MANAGERS),
+    ("/api/members/grant", MANAGERS),
+    ("/api/members/revoke", MANAGERS),
+    ("/api/institutions/create", ADMIN),
+];
+
+fn email_of(who: Who) -> Option<&'static str> {
+    match who {
+        Anonymous => None,
+        Business => Some("business@demo.knd.local"),
+        Inspector => Some("inspector@demo.knd.local"),
+        Manager => Some("manager@demo.knd.local"),
+        Consultant => Some("consultant@demo.knd.local"),
+        Admin => Some("admin@demo.knd.local"),
+    }
+}
+
+/// The demo data every call works against.
+struct Fixture {
+    pool: PgPool,
+    app: Router,
+    control_body: Uuid,
+    spare_user: Uuid,
+    /// Makes every generated ИНН and name unique across calls.
+    counter: std::sync::atomic::AtomicU32,
+}
+
+impl Fixture {
+    async fn new(pool: PgPool) -> Fixture {
+        server::seed::seed_demo(&pool).await.unwrap();
+        let (control_body,): (Uuid,) =
+            sqlx::query_as("SELECT id FROM organisation WHERE kind = 'control_body' AND parent_id IS NULL")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        let hash = password::hash_password(DEMO_PASSWORD.into()).await.unwrap();
+        let spare_user = account::insert_user(
+            &pool,
+            &Email::parse("spare@example.ru").unwrap(),
+            &hash,
+            "Запасной сотрудник",
+        )
+        .await
+        .unwrap();
+        Fixture {
+            app: common::router(pool.clone()),
+            pool,
+            control_body,
+            spare_user,
+            counter: Default::default(),
+        }
+    }
+
+    fn next(&self) -> u32 {
+        self.counter
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    async fn cookie(&self, who: Who) -> Option<String> {
+        match email_of(who) {
+            Some(email) => Some(common::sign_in(&self.app, email, DEMO_PASSWORD).await),
+            None => None,
+        }
+    }
+
+    /// A valid legal entity form with a fresh ИНН.
+    fn new_legal_entity(&self, kind: &str) -> Value {
+        let n = self.next();
+        let inn = Inn::complete(&format!("7701{n:05}")).unwrap();
+        let ogrn = Ogrn::complete(&format!("1027700{n:05}")).unwrap();
+        json!({ "kind": kind, "name": format!("Организация {n}"), "inn": inn.as_str(), "ogrn": ogrn.as_str() })
+    }
+
+    /// A valid request to `path` on behalf of `who`, with whatever it needs set up first.
+    async fn request(&self, path: &str, who: Who) -> Value {
+        match path {
+            "/api/portal/region"
+            | "/api/session/logout"
+            | "/api/session/whoami"
+            | "/api/session/me"
+            | "/api/session/logout_everywhere"
+            | "/api/organisations/mine"
+            | "/api/institutions/list" => json!({}),
+            "/api/session/login" => {
+                json!({ "email": "business@demo.knd.local", "password": DEMO_PASSWORD })
+            }
+            "/api/account/signup" => json!({
+                "display_name": "Новый пользователь",
+                "email": format!("new{}@example.ru", self.next()),
+                "password": "длинный-пароль",
+            }),
+            "/api/session/switch" => {
+                let (role, organisation): (String, Uuid) = sqlx::query_as(
+                    "SELECT m.role, m.organisation_id FROM membership m JOIN app_user u ON u.id = m.user_id
+                     WHERE u.email = $1 LIMIT 1",
+                )
+                .bind(email_of(who).unwrap_or("business@demo.knd.local"))
+                .fetch_one(&self.pool)
+                .await
+                .unwrap();
+                json!({ "role": role, "organisation_id": organisation })
+            }
+            "/api/organisations/add" => json!({ "form": self.new_legal_entity("legal_entity") }),
+            "/api/organisations/leave" => {
+                // The caller first acts for an organisation of their own, which they then leave.
+                let organisation = Uuid::now_v7();
+                sqlx::query("INSERT INTO organisation (id, kind, name) VALUES ($1, 'self_employed', 'Уходящий')")
+                    .bind(organisation)
+                    .execute(&self.pool)
+                    .await
+                    .unwrap();
+                if let Some(email) = email_of(who) {
+                    let user = account::find_user_by_email(&self.pool, &Email::parse(email).unwrap())
+                        .await
+                        .unwrap()
+                        .unwrap();
+                    account::grant_role(&self.pool, user.id, organisation, Role::Business, None)
+                        .await
+                        .unwrap();
+                }
+                json!({ "organisation_id": organisation })
+            }
+            "/api/institutions/create" => json!({ "form": self.new_legal_entity("control_body") }),
+            "/api/institutions/add_unit" => json!({
+                "body_id": self.control_body,
+                "name": format!("Отдел № {}", self.next()),
+            }),
+            "/api/members/list" => json!({ "organisation_id": self.control_body }),
+            "/api/members/grant" => json!({
+                "organisation_id": self.control_body,
+                "email": "spare@example.ru",
+                "role": "kno_staff",
+            }),
+            "/api/members/revoke" => {
+                account::grant_role(&self.pool, self.spare_user, self.control_body, Role::KnoStaff, None)
+                    .await
+                    .unwrap();
+                json!({ "organisation_id": self.control_body, "user_id": self.spare_user, "role": "kno_staff" })
+            }
+            other => panic!("no request for {other}: add one next to its row in MATRIX"),
+        }
+    }
+}
+
+#[test]
+fn every_server_function_has_a_row() {
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    let listed: BTreeSet<String> = MATRIX.iter().map(|(path, _)| (*path).to_owned()).collect();
+    let missing: Vec<_> = registered.difference(&listed).collect();
+    let stale: Vec<_> = listed.difference(&registered).collect();
+    assert!(
+        missing.is_empty(),
+        "server functions without a row in the authorisation matrix: {missing:?}"
+    );
+    assert!(stale.is_empty(), "rows for server functions that no longer exist: {stale:?}");
+    assert_eq!(MATRIX.len(), listed.len(), "a function is listed twice");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_matrix_holds(pool: PgPool) {
+    let fixture = Fixture::new(pool).await;
+    let mut failures = Vec::new();
+    for (path, allowed) in MATRIX {
+        for who in EVERYONE.iter().copied() {
+            let cookie = fixture.cookie(who).await;
+            let body = fixture.request(path, who).await;
+            let (status, answer) = common::call(&fixture.app, path, body, cookie.as_deref()).await;
+            let expected_ok = allowed.contains(&who);
+            let holds = if expected_ok {
+                (200..300).contains(&status)
+            } else if who == Anonymous {
+                status == 401
+            } else {
+                status == 403
+            };
+            if !holds {
+                failures.push(format!(
+                    "{path} as {who:?}: expected {}, got {status} {answer}",
+                    if expected_ok { "2xx" } else { "a refusal" }
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
