@@ -4,8 +4,8 @@
 pub mod account;
 pub mod authz;
 pub mod cache;
-pub mod password;
 pub mod organisation;
+pub mod password;
 pub mod region;
 pub mod release;
 pub mod session;

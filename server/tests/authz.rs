@@ -81,11 +81,12 @@ struct Fixture {
 impl Fixture {
     async fn new(pool: PgPool) -> Fixture {
         server::seed::seed_demo(&pool).await.unwrap();
-        let (control_body,): (Uuid,) =
-            sqlx::query_as("SELECT id FROM organisation WHERE kind = 'control_body' AND parent_id IS NULL")
-                .fetch_one(&pool)
-                .await
-                .unwrap();
+        let (control_body,): (Uuid,) = sqlx::query_as(
+            "SELECT id FROM organisation WHERE kind = 'control_body' AND parent_id IS NULL",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
         let hash = password::hash_password(DEMO_PASSWORD.into()).await.unwrap();
         let spare_user = account::insert_user(
             &pool,
@@ -163,10 +164,11 @@ impl Fixture {
                     .await
                     .unwrap();
                 if let Some(email) = email_of(who) {
-                    let user = account::find_user_by_email(&self.pool, &Email::parse(email).unwrap())
-                        .await
-                        .unwrap()
-                        .unwrap();
+                    let user =
+                        account::find_user_by_email(&self.pool, &Email::parse(email).unwrap())
+                            .await
+                            .unwrap()
+                            .unwrap();
                     account::grant_role(&self.pool, user.id, organisation, Role::Business, None)
                         .await
                         .unwrap();
@@ -185,9 +187,15 @@ impl Fixture {
                 "role": "kno_staff",
             }),
             "/api/members/revoke" => {
-                account::grant_role(&self.pool, self.spare_user, self.control_body, Role::KnoStaff, None)
-                    .await
-                    .unwrap();
+                account::grant_role(
+                    &self.pool,
+                    self.spare_user,
+                    self.control_body,
+                    Role::KnoStaff,
+                    None,
+                )
+                .await
+                .unwrap();
                 json!({ "organisation_id": self.control_body, "user_id": self.spare_user, "role": "kno_staff" })
             }
             other => panic!("no request for {other}: add one next to its row in MATRIX"),
@@ -207,7 +215,10 @@ fn every_server_function_has_a_row() {
         missing.is_empty(),
         "server functions without a row in the authorisation matrix: {missing:?}"
     );
-    assert!(stale.is_empty(), "rows for server functions that no longer exist: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "rows for server functions that no longer exist: {stale:?}"
+    );
     assert_eq!(MATRIX.len(), listed.len(), "a function is listed twice");
 }
 

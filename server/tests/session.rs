@@ -267,8 +267,13 @@ async fn a_session_unused_for_too_long_has_expired(pool: PgPool) {
         .execute(&pool)
         .await
         .unwrap();
-    let (status, _) =
-        common::call(&app, "/api/session/me", serde_json::json!({}), Some(&cookie)).await;
+    let (status, _) = common::call(
+        &app,
+        "/api/session/me",
+        serde_json::json!({}),
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(status, 401);
 }
 
@@ -280,8 +285,13 @@ async fn an_active_session_still_ends_after_its_absolute_lifetime(pool: PgPool) 
     let app = server::http::router(state, &config(None));
     let cookie = common::sign_in(&app, "business@demo.knd.local", PASSWORD).await;
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let (status, _) =
-        common::call(&app, "/api/session/me", serde_json::json!({}), Some(&cookie)).await;
+    let (status, _) = common::call(
+        &app,
+        "/api/session/me",
+        serde_json::json!({}),
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(status, 401);
 }
 
@@ -303,8 +313,13 @@ async fn signing_up_creates_the_account_and_signs_it_in(pool: PgPool) {
     .await;
     assert_eq!(response.status(), 200);
     let cookie = session_cookie(&response);
-    let (status, me) =
-        common::call(&app, "/api/session/me", serde_json::json!({}), Some(&cookie)).await;
+    let (status, me) = common::call(
+        &app,
+        "/api/session/me",
+        serde_json::json!({}),
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(me["email"], "maria@example.ru");
     assert_eq!(me["display_name"], "Мария Иванова");
@@ -313,7 +328,11 @@ async fn signing_up_creates_the_account_and_signs_it_in(pool: PgPool) {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert!(stored.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", stored.0);
+    assert!(
+        stored.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{}",
+        stored.0
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -321,8 +340,16 @@ async fn bad_sign_up_input_is_explained_and_saves_nothing(pool: PgPool) {
     demo_user(&pool).await;
     let app = common::router(pool.clone());
     for (body, field, text) in [
-        (sign_up_body("maria@example.ru", "короткий"), "password", "не меньше 10"),
-        (sign_up_body("maria@", "длинный-пароль"), "email", "электронной почты"),
+        (
+            sign_up_body("maria@example.ru", "короткий"),
+            "password",
+            "не меньше 10",
+        ),
+        (
+            sign_up_body("maria@", "длинный-пароль"),
+            "email",
+            "электронной почты",
+        ),
         (
             sign_up_body("business@demo.knd.local", "длинный-пароль"),
             "email",
@@ -351,7 +378,12 @@ async fn sign_ups_are_throttled_per_address_and_per_email(pool: PgPool) {
     // Probing one taken email: the sixth attempt is throttled.
     for _ in 0..5 {
         let body = sign_up_body("business@demo.knd.local", "длинный-пароль");
-        assert_eq!(common::call(&app, "/api/account/signup", body, None).await.0, 422);
+        assert_eq!(
+            common::call(&app, "/api/account/signup", body, None)
+                .await
+                .0,
+            422
+        );
     }
     let body = sign_up_body("business@demo.knd.local", "длинный-пароль");
     let response = send(&app, post("/api/account/signup", &body.to_string(), None)).await;
@@ -360,8 +392,18 @@ async fn sign_ups_are_throttled_per_address_and_per_email(pool: PgPool) {
     // Ten sign-ups from one address an hour, whatever the emails.
     for i in 0..5 {
         let body = sign_up_body(&format!("user{i}@example.ru"), "короткий");
-        assert_eq!(common::call(&app, "/api/account/signup", body, None).await.0, 422);
+        assert_eq!(
+            common::call(&app, "/api/account/signup", body, None)
+                .await
+                .0,
+            422
+        );
     }
     let body = sign_up_body("user-last@example.ru", "длинный-пароль");
-    assert_eq!(common::call(&app, "/api/account/signup", body, None).await.0, 429);
+    assert_eq!(
+        common::call(&app, "/api/account/signup", body, None)
+            .await
+            .0,
+        429
+    );
 }

@@ -14,7 +14,10 @@ pub const MAX_DISPLAY_NAME_CHARS: usize = 200;
 pub fn validate_display_name(input: &str) -> Result<String, AppError> {
     let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() {
-        Err(AppError::field("display_name", "Укажите, как к вам обращаться."))
+        Err(AppError::field(
+            "display_name",
+            "Укажите, как к вам обращаться.",
+        ))
     } else if name.chars().count() > MAX_DISPLAY_NAME_CHARS {
         Err(AppError::field(
             "display_name",

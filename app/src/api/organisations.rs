@@ -64,12 +64,14 @@ pub async fn add_organisation(form: OrganisationForm) -> Result<OrganisationView
     use crate::server::{account, authz, respond};
     let result = async {
         let (state, actor) = authz::signed_in().await?;
-        let valid = form.validate(&OrganisationKind::BUSINESS).map_err(|errors| {
-            let first = errors.0.into_iter().next();
-            first.map_or(AppError::Internal, |e| {
-                AppError::field(field_name(e.field), e.message)
-            })
-        })?;
+        let valid = form
+            .validate(&OrganisationKind::BUSINESS)
+            .map_err(|errors| {
+                let first = errors.0.into_iter().next();
+                first.map_or(AppError::Internal, |e| {
+                    AppError::field(field_name(e.field), e.message)
+                })
+            })?;
         let taken = || {
             AppError::field(
                 field_name(OrganisationField::Inn),
@@ -115,9 +117,16 @@ pub async fn add_organisation(form: OrganisationForm) -> Result<OrganisationView
         account::grant_role(&mut *tx, actor.user_id, id, Role::Business, None)
             .await
             .map_err(|e| AppError::internal("granting the business role", e))?;
-        account::record_role_change(&mut *tx, actor.user_id, actor.user_id, id, Role::Business, true)
-            .await
-            .map_err(|e| AppError::internal("recording a role change", e))?;
+        account::record_role_change(
+            &mut *tx,
+            actor.user_id,
+            actor.user_id,
+            id,
+            Role::Business,
+            true,
+        )
+        .await
+        .map_err(|e| AppError::internal("recording a role change", e))?;
         let stored = organisation::find_organisation(&mut *tx, id)
             .await
             .map_err(|e| AppError::internal("reading an organisation", e))?
@@ -151,9 +160,16 @@ pub async fn leave_organisation(organisation_id: String) -> Result<(), AppError>
         account::revoke_role(&mut *tx, actor.user_id, id, Role::Business)
             .await
             .map_err(|e| AppError::internal("leaving an organisation", e))?;
-        account::record_role_change(&mut *tx, actor.user_id, actor.user_id, id, Role::Business, false)
-            .await
-            .map_err(|e| AppError::internal("recording a role change", e))?;
+        account::record_role_change(
+            &mut *tx,
+            actor.user_id,
+            actor.user_id,
+            id,
+            Role::Business,
+            false,
+        )
+        .await
+        .map_err(|e| AppError::internal("recording a role change", e))?;
         tx.commit()
             .await
             .map_err(|e| AppError::internal("committing", e))

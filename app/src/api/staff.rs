@@ -60,7 +60,10 @@ pub async fn create_institution(form: OrganisationForm) -> Result<OrganisationVi
     let result = async {
         let (state, actor) = authz::signed_in().await?;
         authz::ensure(actor.is_admin())?;
-        let kinds = [OrganisationKind::ControlBody, OrganisationKind::ConsultingFirm];
+        let kinds = [
+            OrganisationKind::ControlBody,
+            OrganisationKind::ConsultingFirm,
+        ];
         let valid = form.validate(&kinds).map_err(|errors| {
             errors.0.into_iter().next().map_or(AppError::Internal, |e| {
                 AppError::field(field_name(e.field), e.message)
@@ -267,9 +270,16 @@ pub async fn revoke_role(
         if !revoked {
             return Err(AppError::NotFound);
         }
-        account::record_role_change(&mut *tx, actor.user_id, user_id, organisation.id, role, false)
-            .await
-            .map_err(|e| AppError::internal("recording a role change", e))?;
+        account::record_role_change(
+            &mut *tx,
+            actor.user_id,
+            user_id,
+            organisation.id,
+            role,
+            false,
+        )
+        .await
+        .map_err(|e| AppError::internal("recording a role change", e))?;
         tx.commit()
             .await
             .map_err(|e| AppError::internal("committing a revocation", e))

@@ -303,9 +303,14 @@ mod tests {
         let e = ok.unwrap_err();
         assert_eq!(e.for_field(OrganisationField::Ogrn), Some("Укажите ОГРН."));
         let ogrn = Ogrn::complete("102270000001").unwrap();
-        let valid = form("legal_entity", "  ООО  «Демо Амур» ", "2721001237", ogrn.as_str())
-            .validate(&OrganisationKind::BUSINESS)
-            .unwrap();
+        let valid = form(
+            "legal_entity",
+            "  ООО  «Демо Амур» ",
+            "2721001237",
+            ogrn.as_str(),
+        )
+        .validate(&OrganisationKind::BUSINESS)
+        .unwrap();
         assert_eq!(valid.name, "ООО «Демо Амур»");
         assert_eq!(valid.inn.as_str(), "2721001237");
     }
@@ -314,7 +319,10 @@ mod tests {
     fn a_wrong_check_digit_is_explained_next_to_the_inn() {
         let e = errors(&form("legal_entity", "ООО «Ромашка»", "2721001238", ""));
         let message = e.for_field(OrganisationField::Inn).unwrap();
-        assert!(message.starts_with("ИНН: номер не прошёл проверку"), "{message}");
+        assert!(
+            message.starts_with("ИНН: номер не прошёл проверку"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -336,7 +344,12 @@ mod tests {
     fn a_sole_trader_needs_an_ogrnip_and_the_self_employed_none() {
         let inn = Inn::complete("2721001234").unwrap();
         let ogrn13 = Ogrn::complete("102270000001").unwrap();
-        let e = errors(&form("sole_trader", "ИП Иванов", inn.as_str(), ogrn13.as_str()));
+        let e = errors(&form(
+            "sole_trader",
+            "ИП Иванов",
+            inn.as_str(),
+            ogrn13.as_str(),
+        ));
         assert_eq!(
             e.for_field(OrganisationField::Ogrn),
             Some("ОГРНИП состоит из 15 цифр.")
@@ -351,7 +364,12 @@ mod tests {
             .validate(&OrganisationKind::BUSINESS)
             .unwrap();
         assert_eq!(valid.ogrn, None);
-        let e = errors(&form("self_employed", "Иванов", inn.as_str(), ogrnip.as_str()));
+        let e = errors(&form(
+            "self_employed",
+            "Иванов",
+            inn.as_str(),
+            ogrnip.as_str(),
+        ));
         assert!(e.for_field(OrganisationField::Ogrn).is_some());
     }
 

@@ -84,13 +84,14 @@ pub async fn find_user_by_email(
 }
 
 /// A user's profile, `None` when the account no longer exists.
-pub async fn find_user(db: impl PgExecutor<'_>, user_id: Uuid) -> sqlx::Result<Option<UserProfile>> {
-    sqlx::query_as(
-        "SELECT id, email, display_name, session_generation FROM app_user WHERE id = $1",
-    )
-    .bind(user_id)
-    .fetch_optional(db)
-    .await
+pub async fn find_user(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+) -> sqlx::Result<Option<UserProfile>> {
+    sqlx::query_as("SELECT id, email, display_name, session_generation FROM app_user WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await
 }
 
 /// Moves the user to the next session generation, voiding every session signed in before;

@@ -20,7 +20,14 @@ pub struct Organisation {
     pub parent_id: Option<Uuid>,
 }
 
-type Row = (Uuid, String, String, Option<String>, Option<String>, Option<Uuid>);
+type Row = (
+    Uuid,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<Uuid>,
+);
 
 fn from_row((id, kind, name, inn, ogrn, parent_id): Row) -> Option<Organisation> {
     // The table's CHECK admits only known kinds.
@@ -49,10 +56,7 @@ pub async fn find_organisation(
 }
 
 /// The top-level organisation registered with this ИНН.
-pub async fn find_by_inn(
-    db: impl PgExecutor<'_>,
-    inn: &str,
-) -> sqlx::Result<Option<Organisation>> {
+pub async fn find_by_inn(db: impl PgExecutor<'_>, inn: &str) -> sqlx::Result<Option<Organisation>> {
     let row: Option<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM organisation WHERE inn = $1 AND parent_id IS NULL"
     ))

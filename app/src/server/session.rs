@@ -79,7 +79,9 @@ pub async fn signed_in(
     Ok(Some(signed_in))
 }
 
-pub async fn acting_as(session: &Session) -> Result<Option<ActingAs>, tower_sessions::session::Error> {
+pub async fn acting_as(
+    session: &Session,
+) -> Result<Option<ActingAs>, tower_sessions::session::Error> {
     session.get::<ActingAs>(CURRENT_KEY).await
 }
 

@@ -1,0 +1,265 @@
+//! User A can read or change nothing of user B's through any endpoint that takes an id: the
+//! organisation being switched to, left, listed, granted or revoked in, or given a unit.
+
+mod common;
+
+use app::domain::{
+    account::{Email, Role},
+    registry_number::{Inn, Ogrn},
+};
+use app::server::{account, password};
+use axum::Router;
+use serde_json::json;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+const PASSWORD: &str = "пароль-для-теста";
+
+async fn user_in(
+    pool: &PgPool,
+    email: &str,
+    kind: &str,
+    inn_body: &str,
+    role: Role,
+) -> (Uuid, Uuid) {
+    let hash = password::hash_password(PASSWORD.into()).await.unwrap();
+    let user = account::insert_user(pool, &Email::parse(email).unwrap(), &hash, email)
+        .await
+        .unwrap();
+    let organisation = Uuid::now_v7();
+    sqlx::query("INSERT INTO organisation (id, kind, name, inn) VALUES ($1, $2, $3, $4)")
+        .bind(organisation)
+        .bind(kind)
+        .bind(format!("Организация {email}"))
+        .bind(Inn::complete(inn_body).unwrap().as_str())
+        .execute(pool)
+        .await
+        .unwrap();
+    account::grant_role(pool, user, organisation, role, None)
+        .await
+        .unwrap();
+    (user, organisation)
+}
+
+async fn memberships(pool: &PgPool) -> Vec<(Uuid, Uuid, String)> {
+    sqlx::query_as("SELECT user_id, organisation_id, role FROM membership ORDER BY 1, 2, 3")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+async fn organisations(pool: &PgPool) -> i64 {
+    sqlx::query_as::<_, (i64,)>("SELECT count(*) FROM organisation")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+        .0
+}
+
+/// Calls that must be refused (403 or 404) and change nothing.
+async fn assert_refused_and_unchanged(
+    pool: &PgPool,
+    app: &Router,
+    cookie: &str,
+    calls: Vec<(&str, serde_json::Value)>,
+) {
+    let before = (memberships(pool).await, organisations(pool).await);
+    for (path, body) in calls {
+        let (status, answer) = common::call(app, path, body.clone(), Some(cookie)).await;
+        assert!(
+            status == 403 || status == 404,
+            "{path} {body}: expected a refusal, got {status} {answer}"
+        );
+    }
+    assert_eq!(before, (memberships(pool).await, organisations(pool).await));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn one_business_cannot_touch_anothers_organisation(pool: PgPool) {
+    let (_, a_org) = user_in(
+        &pool,
+        "a@example.ru",
+        "legal_entity",
+        "272100501",
+        Role::Business,
+    )
+    .await;
+    let (b, b_org) = user_in(
+        &pool,
+        "b@example.ru",
+        "legal_entity",
+        "272100502",
+        Role::Business,
+    )
+    .await;
+    let app = common::router(pool.clone());
+    let a = common::sign_in(&app, "a@example.ru", PASSWORD).await;
+
+    let (status, mine) = common::call(&app, "/api/organisations/mine", json!({}), Some(&a)).await;
+    assert_eq!(status, 200);
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(mine[0]["id"], a_org.to_string());
+
+    assert_refused_and_unchanged(
+        &pool,
+        &app,
+        &a,
+        vec![
+            (
+                "/api/session/switch",
+                json!({ "role": "business", "organisation_id": b_org }),
+            ),
+            (
+                "/api/organisations/leave",
+                json!({ "organisation_id": b_org }),
+            ),
+            ("/api/members/list", json!({ "organisation_id": b_org })),
+            (
+                "/api/members/grant",
+                json!({ "organisation_id": b_org, "email": "a@example.ru", "role": "business" }),
+            ),
+            (
+                "/api/members/revoke",
+                json!({ "organisation_id": b_org, "user_id": b, "role": "business" }),
+            ),
+            (
+                "/api/institutions/add_unit",
+                json!({ "body_id": b_org, "name": "Отдел" }),
+            ),
+            // Malformed and unknown ids are refused the same way.
+            (
+                "/api/organisations/leave",
+                json!({ "organisation_id": "not-an-id" }),
+            ),
+            (
+                "/api/members/list",
+                json!({ "organisation_id": Uuid::now_v7() }),
+            ),
+        ],
+    )
+    .await;
+
+    // Typing B's ИНН does not make A a representative of B's organisation.
+    let b_inn = Inn::complete("272100502").unwrap();
+    let before = memberships(&pool).await;
+    let (status, error) = common::call(
+        &app,
+        "/api/organisations/add",
+        json!({ "form": { "kind": "legal_entity", "name": "Чужая", "inn": b_inn.as_str(), "ogrn": Ogrn::complete("102770000001").unwrap().as_str() } }),
+        Some(&a),
+    )
+    .await;
+    assert_eq!(status, 422, "{error}");
+    assert_eq!(error["Field"]["field"], "inn", "{error}");
+    assert_eq!(before, memberships(&pool).await);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_manager_manages_only_their_own_body_and_only_its_staff(pool: PgPool) {
+    let (_, body_x) = user_in(
+        &pool,
+        "x@example.ru",
+        "control_body",
+        "272100601",
+        Role::KnoManager,
+    )
+    .await;
+    let (y_manager, body_y) = user_in(
+        &pool,
+        "y@example.ru",
+        "control_body",
+        "272100602",
+        Role::KnoManager,
+    )
+    .await;
+    let app = common::router(pool.clone());
+    let x = common::sign_in(&app, "x@example.ru", PASSWORD).await;
+
+    assert_refused_and_unchanged(
+        &pool,
+        &app,
+        &x,
+        vec![
+            ("/api/members/list", json!({ "organisation_id": body_y })),
+            (
+                "/api/members/grant",
+                json!({ "organisation_id": body_y, "email": "x@example.ru", "role": "kno_staff" }),
+            ),
+            (
+                "/api/members/revoke",
+                json!({ "organisation_id": body_y, "user_id": y_manager, "role": "kno_manager" }),
+            ),
+            ("/api/institutions/add_unit", json!({ "body_id": body_y, "name": "Отдел" })),
+            // In their own body a manager appoints staff, not other managers.
+            (
+                "/api/members/grant",
+                json!({ "organisation_id": body_x, "email": "y@example.ru", "role": "kno_manager" }),
+            ),
+        ],
+    )
+    .await;
+
+    let (status, list) = common::call(&app, "/api/institutions/list", json!({}), Some(&x)).await;
+    assert_eq!(status, 200);
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [body_x.to_string()], "the other body is not listed");
+
+    // Their own unit and its staff are theirs to manage.
+    let (status, unit) = common::call(
+        &app,
+        "/api/institutions/add_unit",
+        json!({ "body_id": body_x, "name": "Отдел надзора" }),
+        Some(&x),
+    )
+    .await;
+    assert_eq!(status, 200, "{unit}");
+    let (status, member) = common::call(
+        &app,
+        "/api/members/grant",
+        json!({ "organisation_id": unit["id"], "email": "y@example.ru", "role": "kno_staff" }),
+        Some(&x),
+    )
+    .await;
+    assert_eq!(status, 200, "{member}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn staff_see_nothing_of_their_colleagues(pool: PgPool) {
+    let (_, body) = user_in(
+        &pool,
+        "boss@example.ru",
+        "control_body",
+        "272100701",
+        Role::KnoManager,
+    )
+    .await;
+    let hash = password::hash_password(PASSWORD.into()).await.unwrap();
+    let inspector =
+        account::insert_user(&pool, &Email::parse("insp@example.ru").unwrap(), &hash, "И")
+            .await
+            .unwrap();
+    account::grant_role(&pool, inspector, body, Role::KnoStaff, None)
+        .await
+        .unwrap();
+    let app = common::router(pool.clone());
+    let cookie = common::sign_in(&app, "insp@example.ru", PASSWORD).await;
+    assert_refused_and_unchanged(
+        &pool,
+        &app,
+        &cookie,
+        vec![
+            ("/api/members/list", json!({ "organisation_id": body })),
+            ("/api/institutions/list", json!({})),
+            (
+                "/api/members/revoke",
+                json!({ "organisation_id": body, "user_id": inspector, "role": "kno_staff" }),
+            ),
+        ],
+    )
+    .await;
+}
