@@ -9,7 +9,13 @@ use leptos_router::{
 
 use crate::i18n::{t_string, use_i18n, I18nContextProvider};
 use crate::ui::{
-    about::AboutPage, home::HomePage, layout::Layout, not_found::NotFound, offline::OfflinePage,
+    about::AboutPage,
+    auth::{LoginPage, SignupPage},
+    cabinet::CabinetPage,
+    home::HomePage,
+    layout::Layout,
+    not_found::NotFound,
+    offline::OfflinePage,
 };
 
 /// The path of the offline shell the service worker precaches and falls back to.
@@ -76,6 +82,9 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/about") view=AboutPage />
                     <Route path=path!("/offline") view=OfflinePage />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/signup") view=SignupPage />
+                    <Route path=path!("/cabinet") view=CabinetPage />
                 </Routes>
             </Layout>
         </Router>

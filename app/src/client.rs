@@ -4,3 +4,4 @@
 pub mod network;
 pub mod prefs;
 pub mod pwa;
+pub mod session;

@@ -2,9 +2,13 @@
 
 pub mod about;
 pub mod app_status;
+pub mod auth;
+pub mod cabinet;
+pub mod form;
 pub mod home;
 pub mod lang_switch;
 pub mod layout;
 pub mod nav;
 pub mod not_found;
 pub mod offline;
+pub mod user_chip;

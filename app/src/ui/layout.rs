@@ -6,17 +6,20 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::client::pwa::{provide_pwa, remember_page};
+use crate::client::session::provide_session;
 use crate::i18n::{t, use_i18n};
 use crate::ui::{
     app_status::{InstallButton, NetworkStatus, UpdatePrompt},
     lang_switch::LangSwitch,
     nav::NavBar,
+    user_chip::UserChip,
 };
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     provide_pwa();
+    provide_session();
     let location = use_location();
     // The first run is the page load itself, which the worker stores on its way through.
     Effect::new(move |previous: Option<()>| {
@@ -39,6 +42,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </a>
             <div class="header-tools">
                 <NetworkStatus />
+                <UserChip />
                 <LangSwitch />
             </div>
         </header>

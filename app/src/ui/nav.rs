@@ -15,6 +15,9 @@ pub fn NavBar() -> impl IntoView {
                 <NavItem href="/" icon="⌂" exact=true>
                     {t!(i18n, nav.home)}
                 </NavItem>
+                <NavItem href="/cabinet" icon="◉">
+                    {t!(i18n, nav.cabinet)}
+                </NavItem>
                 <NavItem href="/about" icon="ℹ">
                     {t!(i18n, nav.about)}
                 </NavItem>

@@ -1,0 +1,203 @@
+//! The business user's organisations: the list and the form that adds one. The form checks
+//! ИНН and ОГРН with the shared domain rules before sending and shows each error under its
+//! field; nothing is saved until every field is right.
+
+use leptos::prelude::*;
+
+use crate::api::organisations::{
+    add_organisation, field_name, leave_organisation, my_organisations, OrganisationView,
+};
+use crate::client::session::use_session;
+use crate::domain::organisation::{OrganisationForm, OrganisationKind};
+use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::ui::form::{error_message, field_error, FormError, TextField};
+
+#[component]
+pub fn Organisations() -> impl IntoView {
+    let i18n = use_i18n();
+    let list = LocalResource::new(my_organisations);
+    let leave = Action::new(|id: &String| leave_organisation(id.clone()));
+    let session = use_session();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = leave.value().get() {
+            list.refetch();
+            session.refresh();
+        }
+    });
+    let leave_error = Signal::derive(move || leave.value().get().and_then(Result::err));
+    view! {
+        <section class="panel" aria-labelledby="organisations-title">
+            <h2 id="organisations-title">{t!(i18n, cabinet.organisations)}</h2>
+            {move || match list.get() {
+                None => view! { <p class="muted">{t!(i18n, loading)}</p> }.into_any(),
+                Some(Err(error)) => {
+                    view! { <p class="form-error">{error_message(&error)}</p> }.into_any()
+                }
+                Some(Ok(items)) if items.is_empty() => {
+                    view! { <p class="muted">{t!(i18n, cabinet.organisations_none)}</p> }.into_any()
+                }
+                Some(Ok(items)) => {
+                    view! {
+                        <ul class="org-list">
+                            {items
+                                .into_iter()
+                                .map(|org| view! { <OrganisationItem org=org leave=leave /> })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }
+            }}
+            <FormError error=leave_error />
+            <AddOrganisation on_added=move || {
+                list.refetch();
+                session.refresh();
+            } />
+        </section>
+    }
+}
+
+#[component]
+fn OrganisationItem(
+    org: OrganisationView,
+    leave: Action<String, Result<(), AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = org.id.clone();
+    view! {
+        <li class="org">
+            <p class="org-name">{org.name}</p>
+            <p class="muted">
+                {move || kind_name(org.kind)} " · " {t!(i18n, cabinet.inn)} " "
+                {org.inn.clone().unwrap_or_default()} {org.ogrn.clone().map(|o| format!(" · {o}"))}
+            </p>
+            <button
+                type="button"
+                class="button"
+                disabled=move || leave.pending().get()
+                on:click=move |_| {
+                    leave.dispatch(id.clone());
+                }
+            >
+                {t!(i18n, cabinet.leave)}
+            </button>
+        </li>
+    }
+}
+
+/// The form that adds an organisation.
+#[component]
+fn AddOrganisation(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = RwSignal::new(OrganisationKind::LegalEntity.as_str().to_owned());
+    let name = RwSignal::new(String::new());
+    let inn = RwSignal::new(String::new());
+    let ogrn = RwSignal::new(String::new());
+    let local = RwSignal::new(None::<crate::domain::organisation::FormErrors>);
+    let action = Action::new(|form: &OrganisationForm| add_organisation(form.clone()));
+    let added = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Ok(org)) = action.value().get() {
+            added.set(Some(org.name));
+            name.set(String::new());
+            inn.set(String::new());
+            ogrn.set(String::new());
+            on_added();
+        }
+    });
+    let server_error = Signal::derive(move || action.value().get().and_then(Result::err));
+    // A field's error: the one found on the device, else the server's.
+    let error_for = move |field| {
+        Signal::derive(move || {
+            local
+                .with(|l| {
+                    l.as_ref()
+                        .and_then(|e| e.for_field(field))
+                        .map(str::to_owned)
+                })
+                .or_else(field_error(server_error, field_name(field)))
+        })
+    };
+    use crate::domain::organisation::OrganisationField as F;
+    let self_employed = move || kind.get() == OrganisationKind::SelfEmployed.as_str();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        added.set(None);
+        let form = OrganisationForm {
+            kind: kind.get_untracked(),
+            name: name.get_untracked(),
+            inn: inn.get_untracked(),
+            ogrn: ogrn.get_untracked(),
+        };
+        match form.validate(&OrganisationKind::BUSINESS) {
+            Ok(_) => {
+                local.set(None);
+                action.dispatch(form);
+            }
+            Err(errors) => local.set(Some(errors)),
+        }
+    };
+    view! {
+        <form class="form" on:submit=submit novalidate aria-labelledby="add-org-title">
+            <h3 id="add-org-title">{t!(i18n, cabinet.add_organisation)}</h3>
+            <div class="field">
+                <label for="kind">{t!(i18n, cabinet.kind)}</label>
+                <select id="kind" name="kind" bind:value=kind>
+                    {OrganisationKind::BUSINESS
+                        .into_iter()
+                        .map(|k| view! { <option value=k.as_str()>{move || kind_name(k)}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <TextField
+                id="name"
+                label=Signal::derive(move || t_string!(i18n, cabinet.org_name).to_owned())
+                value=name
+                error=error_for(F::Name)
+                autocomplete="organization"
+                required=true
+            />
+            <TextField
+                id="inn"
+                label=Signal::derive(move || t_string!(i18n, cabinet.inn).to_owned())
+                hint=Signal::derive(move || t_string!(i18n, cabinet.inn_hint).to_owned())
+                value=inn
+                error=error_for(F::Inn)
+                inputmode="numeric"
+                required=true
+            />
+            <Show when=move || !self_employed()>
+                <TextField
+                    id="ogrn"
+                    label=Signal::derive(move || t_string!(i18n, cabinet.ogrn).to_owned())
+                    hint=Signal::derive(move || t_string!(i18n, cabinet.ogrn_hint).to_owned())
+                    value=ogrn
+                    error=error_for(F::Ogrn)
+                    inputmode="numeric"
+                    required=true
+                />
+            </Show>
+            <FormError error=server_error />
+            <p class="form-success" role="status">
+                {move || added.get().map(|n| format!("{} {n}", t_string!(i18n, cabinet.added)))}
+            </p>
+            <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                {t!(i18n, cabinet.add)}
+            </button>
+        </form>
+    }
+}
+
+/// The name of a kind of organisation in the interface language.
+pub fn kind_name(kind: OrganisationKind) -> &'static str {
+    let i18n = use_i18n();
+    match kind {
+        OrganisationKind::LegalEntity => t_string!(i18n, kind.legal_entity),
+        OrganisationKind::SoleTrader => t_string!(i18n, kind.sole_trader),
+        OrganisationKind::SelfEmployed => t_string!(i18n, kind.self_employed),
+        OrganisationKind::ControlBody => t_string!(i18n, kind.control_body),
+        OrganisationKind::ConsultingFirm => t_string!(i18n, kind.consulting_firm),
+        OrganisationKind::PortalOperator => t_string!(i18n, kind.portal_operator),
+    }
+}

@@ -1,0 +1,113 @@
+//! Form building blocks: a labelled field whose error is shown right under it and announced
+//! (`aria-invalid`, `aria-describedby`, `role="alert"`), and the message of a failed request.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::i18n::{t_string, use_i18n, Locale};
+
+/// A labelled text input bound to `value`.
+#[component]
+pub fn TextField(
+    /// Element id, also the `name` the server reports field errors by.
+    id: &'static str,
+    #[prop(into)] label: Signal<String>,
+    value: RwSignal<String>,
+    #[prop(optional, into)] error: MaybeProp<String>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let has_hint = hint.is_some();
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id>{label}</label>
+            {hint
+                .map(|hint| {
+                    view! {
+                        <p class="field-hint" id=hint_id.clone()>
+                            {hint}
+                        </p>
+                    }
+                })}
+            <input
+                id=id
+                name=id
+                type=kind
+                autocomplete=autocomplete
+                inputmode=inputmode
+                required=required
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by
+                bind:value=value
+            />
+            <p class="field-error" id=error_id role="alert">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// What to tell the user about a failed request, in the interface language. Messages about a
+/// specific input come from the server (and the shared domain rules) in Russian.
+pub fn error_message(error: &AppError) -> String {
+    let i18n = use_i18n();
+    let english = i18n.get_locale_untracked() == Locale::en;
+    match error {
+        AppError::Invalid(_) | AppError::Field { .. } => error.to_string(),
+        AppError::Unauthorized => t_string!(i18n, errors.unauthorized).to_owned(),
+        AppError::BadCredentials => t_string!(i18n, errors.bad_credentials).to_owned(),
+        AppError::Forbidden => t_string!(i18n, errors.forbidden).to_owned(),
+        AppError::NotFound => t_string!(i18n, errors.not_found).to_owned(),
+        AppError::Transport(_) => t_string!(i18n, errors.offline).to_owned(),
+        AppError::Internal => t_string!(i18n, errors.internal).to_owned(),
+        AppError::TooManyRequests { .. } if english => t_string!(i18n, errors.too_many).to_owned(),
+        AppError::TooManyRequests { .. } => error.to_string(),
+    }
+}
+
+/// The error of the last attempt that is not about one field (those are shown by the field).
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    view! {
+        <p class="form-error" role="alert">
+            {move || {
+                error
+                    .get()
+                    .filter(|e| !matches!(e, AppError::Field { .. }))
+                    .map(|e| error_message(&e))
+            }}
+        </p>
+    }
+}
+
+/// The server's message for one field, from the last attempt.
+pub fn field_error(
+    error: Signal<Option<AppError>>,
+    field: &'static str,
+) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+    move || {
+        error.with(|e| {
+            e.as_ref()
+                .and_then(|e| e.for_field(field))
+                .map(str::to_owned)
+        })
+    }
+}
