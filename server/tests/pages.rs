@@ -135,3 +135,27 @@ async fn seeding_the_demo_twice_changes_nothing(pool: PgPool) {
     assert_eq!(before, snapshot().await);
     assert_eq!(before.len(), 1);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn no_personal_data_is_rendered_by_the_server_even_for_a_signed_in_user(pool: PgPool) {
+    server::seed::seed_demo(&pool).await.unwrap();
+    let app = router(pool);
+    let cookie =
+        common::sign_in(&app, "business@demo.knd.local", server::seed::DEMO_PASSWORD).await;
+    for path in ["/", "/cabinet", "/about"] {
+        let request = Request::get(path)
+            .header("cookie", &cookie)
+            .body(Body::empty())
+            .unwrap();
+        let response = send(&app, request).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let html = body_text(response).await;
+        for personal in [
+            "business@demo.knd.local",
+            "Анна Предпринимателева",
+            "ООО «Демо Амур»",
+        ] {
+            assert!(!html.contains(personal), "{path} shows {personal}");
+        }
+    }
+}

@@ -407,3 +407,69 @@ async fn sign_ups_are_throttled_per_address_and_per_email(pool: PgPool) {
         429
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_user_with_several_roles_switches_between_them(pool: PgPool) {
+    let user = demo_user(&pool).await;
+    let body = Uuid::now_v7();
+    sqlx::query("INSERT INTO organisation (id, kind, name, inn) VALUES ($1, 'control_body', 'Инспекция (демо)', '2721002001')")
+        .bind(body)
+        .execute(&pool)
+        .await
+        .unwrap();
+    account::grant_role(&pool, user, body, Role::KnoStaff, None)
+        .await
+        .unwrap();
+    let app = common::router(pool);
+    let cookie = common::sign_in(&app, "business@demo.knd.local", PASSWORD).await;
+    let me = |cookie: String| {
+        let app = app.clone();
+        async move {
+            common::call(
+                &app,
+                "/api/session/me",
+                serde_json::json!({}),
+                Some(&cookie),
+            )
+            .await
+            .1
+        }
+    };
+    let before = me(cookie.clone()).await;
+    assert_eq!(before["roles"].as_array().unwrap().len(), 2);
+    // Without a choice the first role (by organisation name) is current.
+    assert_eq!(before["current"]["organisation_name"], "Инспекция (демо)");
+
+    let business_org = before["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["role"] == "business")
+        .unwrap()["organisation_id"]
+        .clone();
+    let (status, switched) = common::call(
+        &app,
+        "/api/session/switch",
+        serde_json::json!({ "role": "business", "organisation_id": business_org }),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(switched["current"]["role"], "business");
+    // The choice stays for the rest of the session.
+    assert_eq!(
+        me(cookie.clone()).await["current"]["organisation_name"],
+        "ООО «Демо Амур»"
+    );
+
+    // A role the user does not hold in that organisation is refused, and nothing changes.
+    let (status, _) = common::call(
+        &app,
+        "/api/session/switch",
+        serde_json::json!({ "role": "kno_manager", "organisation_id": body }),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(me(cookie).await["current"]["role"], "business");
+}
