@@ -3,6 +3,8 @@
 //! endpoint so a deploy never moves its address, and a row in the authorisation matrix test.
 
 pub mod account;
+pub mod catalogue;
+pub mod catalogue_edit;
 pub mod organisations;
 pub mod portal;
 pub mod session;

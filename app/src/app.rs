@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::i18n::{t_string, use_i18n, I18nContextProvider};
@@ -12,6 +12,13 @@ use crate::ui::{
     about::AboutPage,
     auth::{LoginPage, SignupPage},
     cabinet::CabinetPage,
+    catalogue::{
+        bodies::{BodiesPage, BodyDetailPage},
+        kinds::{KindDetailPage, KindsPage},
+        lists::{DiscussionsPage, NewsPage, ProgrammesPage, ReportsPage},
+        risk::RiskPage,
+        search::SearchPage,
+    },
     home::HomePage,
     layout::Layout,
     not_found::NotFound,
@@ -85,6 +92,16 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/signup") view=SignupPage />
                     <Route path=path!("/cabinet") view=CabinetPage />
+                    <Route path=path!("/bodies") view=BodiesPage />
+                    <Route path=path!("/bodies/:slug") view=BodyDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/kinds") view=KindsPage />
+                    <Route path=path!("/kinds/:slug") view=KindDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/discussions") view=DiscussionsPage />
+                    <Route path=path!("/programmes") view=ProgrammesPage />
+                    <Route path=path!("/reports") view=ReportsPage />
+                    <Route path=path!("/news") view=NewsPage />
+                    <Route path=path!("/risk") view=RiskPage />
+                    <Route path=path!("/search") view=SearchPage />
                 </Routes>
             </Layout>
         </Router>

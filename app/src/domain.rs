@@ -2,5 +2,6 @@
 //! authority): validating constructors, no framework, database or browser code.
 
 pub mod account;
+pub mod catalogue;
 pub mod organisation;
 pub mod registry_number;

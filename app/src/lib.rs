@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod app;
+pub mod catalogue;
 pub mod client;
 pub mod domain;
 pub mod error;

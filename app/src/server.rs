@@ -4,10 +4,12 @@
 pub mod account;
 pub mod authz;
 pub mod cache;
+pub mod catalogue;
 pub mod organisation;
 pub mod password;
 pub mod region;
 pub mod release;
+pub mod risk;
 pub mod session;
 pub mod state;
 pub mod throttle;

@@ -4,6 +4,7 @@ pub mod about;
 pub mod app_status;
 pub mod auth;
 pub mod cabinet;
+pub mod catalogue;
 pub mod form;
 pub mod home;
 pub mod lang_switch;

@@ -45,6 +45,10 @@ pub struct Config {
     pub db_max_connections: u32,
     #[arg(long, env = "KND_LOG_FORMAT", value_enum, default_value = "pretty")]
     pub log_format: LogFormat,
+    /// Sustained requests per second one client address may make to the open API
+    /// (`/api/v1/…`); bursts of three times as many are allowed.
+    #[arg(long, env = "KND_API_RATE_PER_SEC", default_value_t = 20)]
+    pub api_rate_per_sec: u32,
 }
 
 /// Shortest session secret accepted in production.
@@ -92,6 +96,7 @@ mod tests {
             trust_forwarded_for: false,
             db_max_connections: 10,
             log_format: LogFormat::Pretty,
+            api_rate_per_sec: 20,
         }
     }
 

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod client_address;
 pub mod headers;
 pub mod health;
+pub mod open_data;
 pub mod same_origin;
 pub mod sessions;
 
@@ -49,6 +50,7 @@ pub fn build_state(pool: PgPool) -> anyhow::Result<AppState> {
         leptos_options,
         release: Arc::new(release),
         region: Arc::new(TtlCache::new(REGION_TTL)),
+        catalogue: Default::default(),
         session_lifetime_secs: app::server::session::ABSOLUTE_LIFETIME_SECS,
     })
 }
@@ -74,6 +76,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/sw.js", get(assets::service_worker))
+        .merge(open_data::routes(open_data::ApiRateLimit::new(
+            config.api_rate_per_sec,
+        )))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let shell_fn = shell_fn.clone();
             let options = state.leptos_options.clone();

@@ -1,6 +1,9 @@
 //! `seed-demo`: loads the demo region. Every step inserts only what is missing, so running it
 //! again changes nothing. Later capabilities add their steps here.
 
+pub mod catalogue;
+mod catalogue_content;
+
 use anyhow::Context;
 use sqlx::PgPool;
 
@@ -20,6 +23,8 @@ pub const DEMO_PASSWORD: &str = "demo-password-2026";
 pub struct SeedReport {
     pub region_created: bool,
     pub accounts_created: usize,
+    /// What the catalogue step inserted; `None` when the catalogue was already there.
+    pub catalogue: Option<catalogue::CatalogueReport>,
 }
 
 struct DemoOrganisation {
@@ -118,10 +123,14 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<SeedReport> {
         };
         account::grant_role(&mut *tx, user_id, org_id, role, None).await?;
     }
+    let catalogue = catalogue::load(&mut tx)
+        .await
+        .context("seeding the catalogue")?;
     tx.commit().await?;
     Ok(SeedReport {
         region_created,
         accounts_created,
+        catalogue,
     })
 }
 

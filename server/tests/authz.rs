@@ -43,6 +43,16 @@ const MATRIX: &[(&str, &[Who])] = &[
     ("/api/session/logout", EVERYONE),
     ("/api/session/whoami", EVERYONE),
     ("/api/account/signup", EVERYONE),
+    ("/api/catalogue/bodies", EVERYONE),
+    ("/api/catalogue/body", EVERYONE),
+    ("/api/catalogue/kinds", EVERYONE),
+    ("/api/catalogue/kind", EVERYONE),
+    ("/api/catalogue/discussions", EVERYONE),
+    ("/api/catalogue/programmes", EVERYONE),
+    ("/api/catalogue/reports", EVERYONE),
+    ("/api/catalogue/news", EVERYONE),
+    ("/api/catalogue/search", EVERYONE),
+    ("/api/catalogue/risk", EVERYONE),
     ("/api/session/me", SIGNED_IN),
     ("/api/session/logout_everywhere", SIGNED_IN),
     ("/api/session/switch", SIGNED_IN),
@@ -55,6 +65,8 @@ const MATRIX: &[(&str, &[Who])] = &[
     ("/api/members/grant", MANAGERS),
     ("/api/members/revoke", MANAGERS),
     ("/api/institutions/create", ADMIN),
+    // The demo manager heads the body that runs the first kind's FAQ (see the fixture).
+    ("/api/catalogue/faq/save", MANAGERS),
 ];
 
 fn email_of(who: Who) -> Option<&'static str> {
@@ -82,7 +94,8 @@ impl Fixture {
     async fn new(pool: PgPool) -> Fixture {
         server::seed::seed_demo(&pool).await.unwrap();
         let (control_body,): (Uuid,) = sqlx::query_as(
-            "SELECT id FROM organisation WHERE kind = 'control_body' AND parent_id IS NULL",
+            "SELECT m.organisation_id FROM membership m JOIN app_user u ON u.id = m.user_id
+             WHERE u.email = 'manager@demo.knd.local' AND m.role = 'kno_manager'",
         )
         .fetch_one(&pool)
         .await
@@ -134,7 +147,40 @@ impl Fixture {
             | "/api/session/me"
             | "/api/session/logout_everywhere"
             | "/api/organisations/mine"
-            | "/api/institutions/list" => json!({}),
+            | "/api/institutions/list"
+            | "/api/catalogue/bodies"
+            | "/api/catalogue/kinds" => json!({}),
+            "/api/catalogue/body" | "/api/catalogue/kind" => {
+                let table = if path.ends_with("body") {
+                    "control_body"
+                } else {
+                    "control_kind"
+                };
+                let (slug,): (String,) =
+                    sqlx::query_as(&format!("SELECT slug FROM {table} ORDER BY slug LIMIT 1"))
+                        .fetch_one(&self.pool)
+                        .await
+                        .unwrap();
+                json!({ "slug": slug })
+            }
+            "/api/catalogue/discussions"
+            | "/api/catalogue/programmes"
+            | "/api/catalogue/reports"
+            | "/api/catalogue/news" => json!({ "page": 1 }),
+            "/api/catalogue/search" => json!({ "query": "пожарн" }),
+            "/api/catalogue/faq/save" => {
+                let (id,): (String,) = sqlx::query_as(
+                    "SELECT f.id::text FROM faq f JOIN control_kind k ON k.id = f.kind_id
+                     WHERE k.body_id = (SELECT id FROM control_body WHERE organisation_id = $1)
+                     ORDER BY f.id LIMIT 1",
+                )
+                .bind(self.control_body)
+                .fetch_one(&self.pool)
+                .await
+                .unwrap();
+                json!({ "faq_id": id, "question": "Вопрос?", "answer": format!("Ответ {}.", self.next()) })
+            }
+            "/api/catalogue/risk" => json!({ "query": "2721001237", "page": 1 }),
             "/api/session/login" => {
                 json!({ "email": "business@demo.knd.local", "password": DEMO_PASSWORD })
             }

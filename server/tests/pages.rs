@@ -134,6 +134,49 @@ async fn seeding_the_demo_twice_changes_nothing(pool: PgPool) {
     assert_eq!(users_before, users().await, "no account was replaced");
     assert_eq!(before, snapshot().await);
     assert_eq!(before.len(), 1);
+
+    let loaded = first
+        .catalogue
+        .expect("the catalogue is loaded the first time");
+    assert!(second.catalogue.is_none(), "and not again");
+    assert!(loaded.bodies >= 8 && loaded.kinds >= 20, "{loaded:?}");
+    assert!(loaded.requirements >= 300, "{loaded:?}");
+    let count = |table: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_as::<_, (i64,)>(&format!("SELECT count(*) FROM {table}"))
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .0
+        }
+    };
+    for (table, minimum) in [
+        ("faq", 150),
+        ("typical_violation", 100),
+        ("public_discussion", 30),
+        ("prevention_programme", 10),
+        ("practice_report", 10),
+        ("news", 40),
+        ("risk_assignment", 10_000),
+    ] {
+        assert!(count(table).await >= minimum, "{table}");
+    }
+    // 10,000 controlled organisations, the demo business among them with a risk category.
+    let (organisations,): (i64,) =
+        sqlx::query_as("SELECT count(DISTINCT organisation_id) FROM risk_assignment")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(organisations, 10_000);
+    let (amur,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM risk_assignment r JOIN organisation o ON o.id = r.organisation_id
+         WHERE o.inn = '2721001237' AND o.name = 'ООО «Демо Амур»'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(amur >= 1);
 }
 
 #[sqlx::test(migrations = "../migrations")]

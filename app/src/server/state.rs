@@ -20,6 +20,8 @@ pub struct AppState {
     pub release: Arc<Release>,
     /// The region is read by every home page and changes almost never.
     pub region: Arc<TtlCache<Option<RegionInfo>>>,
+    /// The catalogue at its current version, shared by every page.
+    pub catalogue: Arc<super::catalogue::SnapshotCache>,
     /// A sign-in lasts at most this many seconds, however active the user is.
     pub session_lifetime_secs: i64,
 }

@@ -24,6 +24,7 @@ pub fn HomePage() -> impl IntoView {
                 <ServiceCard
                     title=move || t_string!(i18n, home.portal_title)
                     text=move || t_string!(i18n, home.portal_text)
+                    href="/kinds"
                 />
                 <ServiceCard
                     title=move || t_string!(i18n, home.rating_title)
@@ -50,13 +51,24 @@ pub fn HomePage() -> impl IntoView {
 fn ServiceCard(
     title: impl Fn() -> &'static str + Send + Sync + 'static,
     text: impl Fn() -> &'static str + Send + Sync + 'static,
+    #[prop(optional)] href: Option<&'static str>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <li class="card">
             <h3>{title}</h3>
             <p>{text}</p>
-            <p class="badge">{t!(i18n, home.soon)}</p>
+            {match href {
+                Some(href) => {
+                    view! {
+                        <p>
+                            <A href=href>{t!(i18n, home.open)}</A>
+                        </p>
+                    }
+                        .into_any()
+                }
+                None => view! { <p class="badge">{t!(i18n, home.soon)}</p> }.into_any(),
+            }}
         </li>
     }
 }

@@ -15,6 +15,12 @@ pub fn NavBar() -> impl IntoView {
                 <NavItem href="/" icon="⌂" exact=true>
                     {t!(i18n, nav.home)}
                 </NavItem>
+                <NavItem href="/kinds" icon="☰">
+                    {t!(i18n, nav.catalogue)}
+                </NavItem>
+                <NavItem href="/search" icon="⌕">
+                    {t!(i18n, nav.search)}
+                </NavItem>
                 <NavItem href="/cabinet" icon="◉">
                     {t!(i18n, nav.cabinet)}
                 </NavItem>

@@ -40,6 +40,7 @@ pub fn state(pool: PgPool) -> AppState {
         leptos_options,
         release: Arc::new(release),
         region: Arc::new(TtlCache::new(Duration::from_secs(60))),
+        catalogue: Default::default(),
         session_lifetime_secs: app::server::session::ABSOLUTE_LIFETIME_SECS,
     }
 }
@@ -54,6 +55,7 @@ pub fn config(public_url: Option<&str>) -> Config {
         trust_forwarded_for: false,
         db_max_connections: 5,
         log_format: LogFormat::Pretty,
+        api_rate_per_sec: 1000,
     }
 }
 

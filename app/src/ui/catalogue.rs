@@ -1,0 +1,116 @@
+//! Pages of the information portal: bodies, kinds of control, public discussions, prevention
+//! programmes, practice reports, news, the risk lookup and search. Server-rendered from the
+//! server's copy of the catalogue, then hydrated.
+
+pub mod bodies;
+pub mod kinds;
+pub mod lists;
+pub mod risk;
+pub mod search;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::error::AppError;
+use crate::i18n::{t, use_i18n};
+use crate::ui::form::error_message;
+
+/// `2026-11-22` as `22.11.2026`; anything else as it is.
+pub fn date(iso: &str) -> String {
+    let mut parts = iso.splitn(3, '-');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(y), Some(m), Some(d)) if y.len() == 4 && m.len() == 2 && d.len() >= 2 => {
+            format!("{}.{m}.{y}", &d[..2])
+        }
+        _ => iso.to_owned(),
+    }
+}
+
+/// «Обновлено 22.11.2026».
+#[component]
+pub fn Updated(on: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="updated">
+            {t!(i18n, catalogue.updated)} " " <time datetime=on.clone()>{date(&on)}</time>
+        </p>
+    }
+}
+
+/// A failed load: 404 for an unknown address, otherwise the error's message.
+#[component]
+pub fn LoadError(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    let not_found = error == AppError::NotFound;
+    view! {
+        <section class="notice notice-error" role="alert">
+            <h1>
+                {move || {
+                    if not_found {
+                        crate::i18n::t_string!(i18n, not_found.title)
+                    } else {
+                        crate::i18n::t_string!(i18n, error.title)
+                    }
+                }}
+            </h1>
+            <p>{error_message(&error)}</p>
+        </section>
+    }
+}
+
+/// Links to the previous and next pages of a list (`?page=N`), or nothing for one page.
+#[component]
+pub fn Pager(base: &'static str, page: usize, pages: usize) -> impl IntoView {
+    let i18n = use_i18n();
+    let link = move |p: usize| {
+        if p <= 1 {
+            base.to_owned()
+        } else {
+            format!("{base}?page={p}")
+        }
+    };
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label=move || crate::i18n::t_string!(i18n, catalogue.pages)>
+                {(page > 1)
+                    .then(|| {
+                        view! {
+                            <A href=link(page - 1) attr:rel="prev">
+                                {t!(i18n, catalogue.previous)}
+                            </A>
+                        }
+                    })}
+                <span>{format!("{page} / {pages}")}</span>
+                {(page < pages)
+                    .then(|| {
+                        view! {
+                            <A href=link(page + 1) attr:rel="next">
+                                {t!(i18n, catalogue.next)}
+                            </A>
+                        }
+                    })}
+            </nav>
+        }
+    })
+}
+
+/// The `page` query parameter, 1 when absent or malformed.
+pub fn page_param() -> Memo<usize> {
+    let query = leptos_router::hooks::use_query_map();
+    Memo::new(move |_| {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_are_shown_the_russian_way() {
+        assert_eq!(super::date("2026-11-22"), "22.11.2026");
+        assert_eq!(super::date("вчера"), "вчера");
+    }
+}

@@ -1,0 +1,317 @@
+//! The open data API over the demo catalogue: every documented endpoint answers, lists page,
+//! filter and export CSV, search finds by the beginning of a word, the risk lookup checks ИНН,
+//! and devices get deltas with ETags.
+
+mod common;
+
+use axum::{body::Body, http::Request, Router};
+use common::{body_text, get, send};
+use serde_json::Value;
+use sqlx::PgPool;
+
+async fn seeded(pool: &PgPool) -> Router {
+    server::seed::seed_demo(pool).await.unwrap();
+    common::router(pool.clone())
+}
+
+async fn json(app: &Router, path: &str) -> (u16, Value) {
+    let response = get(app, path).await;
+    let status = response.status().as_u16();
+    let text = body_text(response).await;
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path}: not JSON: {text}")),
+    )
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_documented_endpoint_answers_200(pool: PgPool) {
+    let app = seeded(&pool).await;
+    let (status, doc) = json(&app, "/api/v1/openapi.json").await;
+    assert_eq!(status, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let (_, kinds) = json(&app, "/api/v1/control-kinds").await;
+    let kind = kinds["items"][0]["slug"].as_str().unwrap().to_owned();
+    let (_, bodies) = json(&app, "/api/v1/control-bodies").await;
+    let body = bodies["items"][0]["slug"].as_str().unwrap().to_owned();
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 14, "{:?}", paths.keys());
+    for path in paths.keys() {
+        let url = path
+            .replace(
+                "{slug}",
+                if path.contains("bodies") {
+                    &body
+                } else {
+                    &kind
+                },
+            )
+            .replace("/search", "/search?q=пожарн")
+            .replace("/organisations/risk", "/organisations/risk?inn=2721001237");
+        let response = get(&app, &url).await;
+        assert_eq!(response.status(), 200, "{url}");
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn lists_page_filter_and_export_csv(pool: PgPool) {
+    let app = seeded(&pool).await;
+    let (status, page) = json(&app, "/api/v1/requirements?per_page=20&page=2").await;
+    assert_eq!(status, 200);
+    assert_eq!(page["items"].as_array().unwrap().len(), 20);
+    assert_eq!(page["page"], 2);
+    assert!(page["total"].as_u64().unwrap() >= 300);
+
+    let (_, kinds) = json(&app, "/api/v1/control-kinds?per_page=200").await;
+    assert_eq!(kinds["total"], 20);
+    let kind = &kinds["items"][0];
+    let (_, faq) = json(
+        &app,
+        &format!(
+            "/api/v1/faq?kind={}&per_page=200",
+            kind["slug"].as_str().unwrap()
+        ),
+    )
+    .await;
+    assert!(faq["total"].as_u64().unwrap() > 0);
+    for item in faq["items"].as_array().unwrap() {
+        assert_eq!(item["kind_id"], kind["id"]);
+    }
+
+    let response = get(&app, "/api/v1/control-bodies?format=csv").await;
+    assert_eq!(response.status(), 200);
+    assert!(common::header(&response, "content-type").starts_with("text/csv"));
+    let csv = body_text(response).await;
+    assert!(csv.starts_with("\u{feff}id,slug,name,"), "{}", &csv[..60]);
+    assert!(csv.contains("(демо)"));
+    assert!(csv.lines().count() >= 9);
+
+    for (url, status) in [
+        ("/api/v1/faq?kind=no-such-kind", 404),
+        ("/api/v1/faq?per_page=0", 400),
+        ("/api/v1/faq?per_page=100000", 400),
+        ("/api/v1/faq?page=0", 400),
+        ("/api/v1/faq?page=abc", 400),
+        ("/api/v1/faq?format=xml", 400),
+        ("/api/v1/control-kinds/no-such-kind", 404),
+        ("/api/v1/no-such-endpoint", 404),
+    ] {
+        let (got, error) = json(&app, url).await;
+        assert_eq!(got, status, "{url}");
+        assert!(
+            error["error"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .any(|c| ('а'..='я').contains(&c)),
+            "a Russian message for {url}: {error}"
+        );
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn typing_the_beginning_of_a_word_finds_fire_safety_content(pool: PgPool) {
+    let app = seeded(&pool).await;
+    let (status, hits) = json(&app, "/api/v1/search?q=пожарн").await;
+    assert_eq!(status, 200);
+    let hits = hits.as_array().unwrap();
+    assert!(hits.len() >= 5, "{hits:?}");
+    for hit in hits {
+        let marked: Vec<&str> = hit["snippet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["marked"] == true)
+            .map(|s| s["text"].as_str().unwrap())
+            .collect();
+        let title = hit["title"].as_str().unwrap().to_lowercase();
+        assert!(
+            marked.iter().any(|m| m.to_lowercase().starts_with("пожар")) || title.contains("пожар"),
+            "{hit}"
+        );
+    }
+    let (status, _) = json(&app, "/api/v1/search?q=%20").await;
+    assert_eq!(status, 422);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_risk_lookup_checks_the_inn(pool: PgPool) {
+    let app = seeded(&pool).await;
+    let (status, entry) = json(&app, "/api/v1/organisations/risk?inn=2721001237").await;
+    assert_eq!(status, 200);
+    assert_eq!(entry["name"], "ООО «Демо Амур»");
+    assert!(!entry["risks"].as_array().unwrap().is_empty());
+
+    let (status, error) = json(&app, "/api/v1/organisations/risk?inn=2721001238").await;
+    assert_eq!(status, 422);
+    assert!(error["error"]
+        .as_str()
+        .unwrap()
+        .contains("контрольной суммы"));
+
+    // A valid ИНН nobody registered.
+    let unknown = app::domain::registry_number::Inn::complete("770000001").unwrap();
+    let (status, _) = json(
+        &app,
+        &format!("/api/v1/organisations/risk?inn={}", unknown.as_str()),
+    )
+    .await;
+    assert_eq!(status, 404);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn devices_get_deltas_with_etags(pool: PgPool) {
+    let app = seeded(&pool).await;
+    let response = get(&app, "/api/v1/catalogue/changes").await;
+    assert_eq!(response.status(), 200);
+    let etag = common::header(&response, "etag").to_owned();
+    let full: Value = serde_json::from_str(&body_text(response).await).unwrap();
+    assert_eq!(full["full"], true);
+    assert!(full["rows"]["requirements"].as_array().unwrap().len() >= 300);
+    let version = full["version"].as_i64().unwrap();
+
+    // Nothing changed: 304 for the current ETag.
+    let request = Request::get(format!("/api/v1/catalogue/changes?since={version}"))
+        .header("if-none-match", &etag)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, request).await.status(), 304);
+
+    // One FAQ edited, one deleted: the delta carries exactly that.
+    let mut tx = pool.begin().await.unwrap();
+    app::server::catalogue::lock_for_writing(&mut tx)
+        .await
+        .unwrap();
+    let (edited,): (String,) = sqlx::query_as(
+        "UPDATE faq SET answer = answer || ' Уточнено.' WHERE id = (SELECT id FROM faq ORDER BY id LIMIT 1)
+         RETURNING id::text",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    let (deleted,): (String,) = sqlx::query_as(
+        "DELETE FROM faq WHERE id = (SELECT id FROM faq ORDER BY id DESC LIMIT 1) RETURNING id::text",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let response = get(&app, &format!("/api/v1/catalogue/changes?since={version}")).await;
+    assert_eq!(response.status(), 200);
+    assert_ne!(common::header(&response, "etag"), etag);
+    let delta: Value = serde_json::from_str(&body_text(response).await).unwrap();
+    assert_eq!(delta["full"], false);
+    assert_eq!(delta["rows"]["faq"].as_array().unwrap().len(), 1);
+    assert_eq!(delta["rows"]["faq"][0]["id"], edited.as_str());
+    assert!(delta["rows"]["requirements"].as_array().unwrap().is_empty());
+    assert_eq!(
+        delta["deleted"],
+        serde_json::json!([{ "entity": "faq", "id": deleted }])
+    );
+
+    // A version this database never gave out (another installation) gets everything.
+    let (_, again) = json(&app, "/api/v1/catalogue/changes?since=999999999").await;
+    assert_eq!(again["full"], true);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_open_api_is_rate_limited_per_address(pool: PgPool) {
+    let mut config = common::config(None);
+    config.api_rate_per_sec = 1;
+    let app = server::http::router(common::state(pool), &config);
+    let statuses: Vec<u16> = {
+        let mut out = Vec::new();
+        for _ in 0..5 {
+            out.push(get(&app, "/api/v1/openapi.json").await.status().as_u16());
+        }
+        out
+    };
+    assert_eq!(
+        &statuses[..3],
+        &[200, 200, 200],
+        "a burst of three is allowed"
+    );
+    assert_eq!(statuses[4], 429);
+    let response = get(&app, "/api/v1/openapi.json").await;
+    assert!(response.headers().get("retry-after").is_some());
+    assert!(body_text(response).await.contains("Слишком много запросов"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_managers_faq_edit_reaches_devices_and_only_their_own_body(pool: PgPool) {
+    let app = seeded(&pool).await;
+    let (_, before) = json(&app, "/api/v1/catalogue/changes").await;
+    let version = before["version"].as_i64().unwrap();
+    let faq_of = |own: bool| {
+        let pool = pool.clone();
+        async move {
+            let (id,): (String,) = sqlx::query_as(&format!(
+                "SELECT f.id::text FROM faq f JOIN control_kind k ON k.id = f.kind_id
+                 JOIN control_body b ON b.id = k.body_id
+                 WHERE b.organisation_id {} (SELECT m.organisation_id FROM membership m
+                     JOIN app_user u ON u.id = m.user_id
+                     WHERE u.email = 'manager@demo.knd.local' AND m.role = 'kno_manager')
+                 ORDER BY f.id LIMIT 1",
+                if own { "=" } else { "<>" }
+            ))
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            id
+        }
+    };
+    let (own, other) = (faq_of(true).await, faq_of(false).await);
+    let cookie = common::sign_in(&app, "manager@demo.knd.local", server::seed::DEMO_PASSWORD).await;
+    let save = |id: String, answer: &str| serde_json::json!({ "faq_id": id, "question": "Как подготовиться к проверке?", "answer": answer });
+
+    let (status, _) = common::call(
+        &app,
+        "/api/catalogue/faq/save",
+        save(other.clone(), "Чужой ответ."),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 403, "another body's FAQ");
+    let (status, error) = common::call(
+        &app,
+        "/api/catalogue/faq/save",
+        save(own.clone(), "  "),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(error["Field"]["field"], "answer");
+    let (_, unchanged) = json(&app, &format!("/api/v1/catalogue/changes?since={version}")).await;
+    assert!(
+        unchanged["rows"]["faq"].as_array().unwrap().is_empty(),
+        "nothing saved"
+    );
+
+    let (status, saved) = common::call(
+        &app,
+        "/api/catalogue/faq/save",
+        save(own.clone(), "Изучите проверочный лист."),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+    let response = get(&app, &format!("/api/v1/catalogue/changes?since={version}")).await;
+    let text = body_text(response).await;
+    let delta: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(delta["rows"]["faq"][0]["id"], own.as_str());
+    assert_eq!(
+        delta["rows"]["faq"][0]["answer"],
+        "Изучите проверочный лист."
+    );
+    assert!(text.len() < 2048, "a one-FAQ delta is {} bytes", text.len());
+    let (who,): (String,) = sqlx::query_as(
+        "SELECT u.email FROM catalogue_change c JOIN app_user u ON u.id = c.changed_by
+         WHERE c.entity = 'faq' AND c.entity_id::text = $1",
+    )
+    .bind(&own)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(who, "manager@demo.knd.local");
+}
