@@ -1,7 +1,10 @@
 //! Browser-only capabilities behind a facade that compiles on both targets, so components never
 //! write `#[cfg]`: on the server the functions are inert, in the browser they do the work.
 
+#[cfg(feature = "hydrate")]
+pub mod idb;
 pub mod network;
+pub mod offline_catalogue;
 pub mod prefs;
 pub mod pwa;
 pub mod session;

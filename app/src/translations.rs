@@ -230,6 +230,10 @@ leptos_i18n::declare_locales! {
             risk_none: "Организаций с присвоенной категорией риска не найдено.",
             found: "Найдено",
             risk_offline: "Поиск категории риска работает только при подключении к сети: сведения о тысячах организаций не хранятся на устройстве.",
+            copy_saved: "Каталог сохранён на устройстве и доступен без сети. Обновлён",
+            copy_none: "Каталог ещё не сохранён на устройстве.",
+            copy_updating: "Обновляем копию каталога на устройстве…",
+            copy_refresh: "Обновить",
         },
         search: {
             title: "Поиск",
@@ -477,6 +481,10 @@ leptos_i18n::declare_locales! {
             risk_none: "No organisations with an assigned risk category were found.",
             found: "Found",
             risk_offline: "The risk lookup needs a network connection: data on thousands of organisations is not stored on the device.",
+            copy_saved: "The catalogue is saved on this device and works offline. Updated",
+            copy_none: "The catalogue is not saved on this device yet.",
+            copy_updating: "Updating the catalogue copy on this device…",
+            copy_refresh: "Refresh",
         },
         search: {
             title: "Search",

@@ -57,3 +57,74 @@ test("the risk lookup explains a wrong ИНН and finds the demo business", asyn
   await expect(page.getByRole("heading", { name: "ООО «Демо Амур»" })).toBeVisible();
   await expect(page.locator(".risk").first()).toContainText("риск");
 });
+
+test("after one online visit the catalogue works offline, and an admin's edit arrives by delta", async ({
+  page,
+  context,
+  playwright,
+}) => {
+  const errors = collectErrors(page);
+  await page.goto("/bodies");
+  await waitForServiceWorker(page);
+  const note = page.locator(".offline-copy");
+  await expect(note).toContainText("Каталог сохранён на устройстве");
+  const version = Number(await note.getAttribute("data-version"));
+  expect(version).toBeGreaterThan(0);
+
+  // Offline: a body, one of its kinds with FAQ and typical violations, and search, all from
+  // the device's copy.
+  await context.setOffline(true);
+  await page.locator(".cards > li").first().getByRole("link").click();
+  await expect(page.getByRole("heading", { name: "Часы приёма" })).toBeVisible();
+  await page.locator("main ul a[href^='/kinds/']").first().click();
+  await expect(page.getByRole("heading", { level: 2, name: "Частые вопросы" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 2, name: "Типовые нарушения" })).toBeVisible();
+  const kindUrl = page.url();
+  const faq = page.locator("details.faq").first();
+  const faqId = (await faq.getAttribute("id"))!.replace("faq-", "");
+  await faq.locator("summary").click();
+  await expect(faq.locator("p").first()).toBeVisible();
+  expect(await page.locator("article.violation").count()).toBeGreaterThanOrEqual(5);
+
+  await page.getByRole("navigation", { name: "Основная навигация" }).getByRole("link", { name: "Поиск" }).click();
+  await page.getByLabel("Что найти").fill("пожарн");
+  await page.getByRole("button", { name: "Найти" }).click();
+  await expect(page.locator(".search-results > li").first()).toBeVisible();
+  await expect(page.locator(".search-results mark").first()).toContainText(/пожар/i);
+
+  // A catalogue page never opened before, loaded by its address: shown from the device too.
+  await page.goto("/kinds/chs-nadzor");
+  await expect(page).toHaveURL(/\/kinds\/chs-nadzor$/);
+  await expect(page.getByRole("heading", { level: 2, name: "Обязательные требования" }).or(
+    page.getByRole("heading", { level: 2, name: "Нормативные акты и обязательные требования" }),
+  )).toBeVisible();
+
+  // Back online, the admin edits that FAQ elsewhere; the device takes it as a delta.
+  await context.setOffline(false);
+  const admin = await playwright.request.newContext({ baseURL: page.url().replace(/\/kinds.*$/, "") });
+  const login = await admin.post("/api/session/login", {
+    data: { email: "admin@demo.knd.local", password: "demo-password-2026" },
+  });
+  expect(login.status()).toBe(200);
+  const answer = `Проверочный лист размещён на сайте органа (правка ${Date.now()}).`;
+  const saved = await admin.post("/api/catalogue/faq/save", {
+    data: { faq_id: faqId, question: "Где найти проверочный лист?", answer },
+  });
+  expect(saved.status()).toBe(200);
+  await admin.dispose();
+
+  await page.getByRole("navigation", { name: "Основная навигация" }).getByRole("link", { name: "Каталог" }).click();
+  await page.getByRole("button", { name: "Обновить" }).click();
+  await expect
+    .poll(async () => Number(await page.locator(".offline-copy").getAttribute("data-version")))
+    .toBeGreaterThan(version);
+
+  // Offline again: the edited FAQ is on the device.
+  await context.setOffline(true);
+  await page.goto(kindUrl);
+  const edited = page.locator(`#faq-${faqId}`);
+  await edited.locator("summary").click();
+  await expect(edited).toContainText(answer);
+  await context.setOffline(false);
+  await expectNoErrors(errors.filter((e) => !/Failed to fetch|ERR_INTERNET_DISCONNECTED|status of 4\d\d/.test(e)));
+});

@@ -79,24 +79,23 @@ pub async fn find(
     let total = total as usize;
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = page.clamp(1, pages);
-    let rows: Vec<RiskRow> =
-        sqlx::query_as(&format!(
-            "SELECT o.name, o.inn,
+    let rows: Vec<RiskRow> = sqlx::query_as(&format!(
+        "SELECT o.name, o.inn,
                 array_agg(k.slug ORDER BY k.name), array_agg(k.name ORDER BY k.name),
                 array_agg(r.category ORDER BY k.name)
          {filter_with_join}
          GROUP BY o.id, o.name, o.inn ORDER BY o.name, o.inn LIMIT $2 OFFSET $3",
-            filter_with_join = filter.replace(
-                "FROM organisation o",
-                "FROM organisation o JOIN risk_assignment r ON r.organisation_id = o.id
+        filter_with_join = filter.replace(
+            "FROM organisation o",
+            "FROM organisation o JOIN risk_assignment r ON r.organisation_id = o.id
              JOIN control_kind k ON k.id = r.kind_id"
-            )
-        ))
-        .bind(&value)
-        .bind(PAGE_SIZE as i64)
-        .bind(((page - 1) * PAGE_SIZE) as i64)
-        .fetch_all(db)
-        .await?;
+        )
+    ))
+    .bind(&value)
+    .bind(PAGE_SIZE as i64)
+    .bind(((page - 1) * PAGE_SIZE) as i64)
+    .fetch_all(db)
+    .await?;
     let items = rows
         .into_iter()
         .map(|(name, inn, slugs, names, categories)| RiskEntry {

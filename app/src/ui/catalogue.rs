@@ -37,6 +37,62 @@ pub fn Updated(on: String) -> impl IntoView {
     }
 }
 
+/// Whether the catalogue is on the device and how fresh it is, with a button to refresh it.
+#[component]
+pub fn OfflineCopyNote() -> impl IntoView {
+    let i18n = use_i18n();
+    let copy = crate::client::offline_catalogue::use_catalogue_copy();
+    let status = copy.status;
+    view! {
+        <p class="offline-copy" role="status" data-version=move || status.get().version>
+            {move || {
+                let s = status.get();
+                match (s.syncing, s.synced_at_ms) {
+                    (true, _) => crate::i18n::t_string!(i18n, catalogue.copy_updating).to_owned(),
+                    (false, Some(at)) => {
+                        format!(
+                            "{} {}",
+                            crate::i18n::t_string!(i18n, catalogue.copy_saved),
+                            local_time(at),
+                        )
+                    }
+                    (false, None) => crate::i18n::t_string!(i18n, catalogue.copy_none).to_owned(),
+                }
+            }}
+            " "
+            <button
+                type="button"
+                class="link-button"
+                disabled=move || status.get().syncing
+                on:click=move |_| copy.refresh()
+            >
+                {t!(i18n, catalogue.copy_refresh)}
+            </button>
+        </p>
+    }
+}
+
+/// A moment (ms since the epoch) as local `ДД.ММ.ГГГГ ЧЧ:ММ`.
+fn local_time(ms: f64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+        format!(
+            "{:02}.{:02}.{} {:02}:{:02}",
+            d.get_date(),
+            d.get_month() + 1,
+            d.get_full_year(),
+            d.get_hours(),
+            d.get_minutes()
+        )
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ms;
+        String::new()
+    }
+}
+
 /// A failed load: 404 for an unknown address, otherwise the error's message.
 #[component]
 pub fn LoadError(error: AppError) -> impl IntoView {

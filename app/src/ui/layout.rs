@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use leptos_router::hooks::use_location;
 
+use crate::client::offline_catalogue::provide_catalogue_copy;
 use crate::client::pwa::{provide_pwa, remember_page};
 use crate::client::session::provide_session;
 use crate::i18n::{t, use_i18n};
@@ -20,6 +21,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     provide_pwa();
     provide_session();
+    provide_catalogue_copy();
     let location = use_location();
     // The first run is the page load itself, which the worker stores on its way through.
     Effect::new(move |previous: Option<()>| {

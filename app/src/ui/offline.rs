@@ -4,9 +4,26 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_query_map},
+    NavigateOptions,
+};
 
+use crate::client::offline_catalogue::has_copy;
 use crate::client::pwa::SHELL_META;
+
+/// Addresses the device can show from its copy of the catalogue.
+const FROM_DEVICE: [&str; 8] = [
+    "/bodies",
+    "/kinds",
+    "/search",
+    "/discussions",
+    "/programmes",
+    "/reports",
+    "/news",
+    "/risk",
+];
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
@@ -20,6 +37,28 @@ pub fn OfflinePage() -> impl IntoView {
             .with(|q| q.get("from"))
             .filter(|path| path.starts_with('/'));
         set_from.set(asked);
+    });
+    // A catalogue page is rendered from the device's copy instead: go there within the app.
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        let Some(path) = from.get() else { return };
+        let catalogue = FROM_DEVICE.iter().any(|p| {
+            path == *p || path.starts_with(&format!("{p}/")) || path.starts_with(&format!("{p}?"))
+        });
+        if catalogue {
+            let navigate = navigate.clone();
+            leptos::task::spawn_local(async move {
+                if has_copy().await {
+                    navigate(
+                        &path,
+                        NavigateOptions {
+                            replace: true,
+                            ..Default::default()
+                        },
+                    );
+                }
+            });
+        }
     });
     view! {
         <Title text=move || t_string!(i18n, offline_page.title) />

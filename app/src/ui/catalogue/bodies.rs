@@ -4,20 +4,25 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::{components::A, hooks::use_params_map};
 
-use super::{date, LoadError, Updated};
+use super::{date, LoadError, OfflineCopyNote, Updated};
 use crate::api::catalogue::{catalogue_bodies, catalogue_body};
+use crate::catalogue::views;
 use crate::catalogue::views::BodyPage as Body;
+use crate::client::offline_catalogue::or_device;
 use crate::domain::catalogue::WorkingHours;
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
 pub fn BodiesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let bodies = OnceResource::new(catalogue_bodies());
+    let bodies = OnceResource::new(async {
+        or_device(catalogue_bodies().await, |s| Some(views::bodies(s))).await
+    });
     view! {
         <Title text=move || t_string!(i18n, catalogue.bodies_title) />
         <Meta name="description" content=move || t_string!(i18n, catalogue.bodies_description) />
         <h1>{t!(i18n, catalogue.bodies_title)}</h1>
+        <OfflineCopyNote />
         <Suspense fallback=move || {
             view! { <p class="muted">{t!(i18n, loading)}</p> }
         }>
@@ -65,7 +70,10 @@ pub fn BodyDetailPage() -> impl IntoView {
     let params = use_params_map();
     let body = Resource::new(
         move || params.read().get("slug").unwrap_or_default(),
-        catalogue_body,
+        |slug| async move {
+            let online = catalogue_body(slug.clone()).await;
+            or_device(online, move |s| views::body(s, &slug)).await
+        },
     );
     view! {
         <Suspense fallback=move || {

@@ -6,19 +6,24 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::{components::A, hooks::use_params_map};
 
-use super::{date, LoadError, Updated};
+use super::{date, LoadError, OfflineCopyNote, Updated};
 use crate::api::catalogue::{catalogue_kind, catalogue_kinds};
+use crate::catalogue::views;
 use crate::catalogue::views::KindPage;
+use crate::client::offline_catalogue::or_device;
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
 pub fn KindsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let kinds = OnceResource::new(catalogue_kinds());
+    let kinds = OnceResource::new(async {
+        or_device(catalogue_kinds().await, |s| Some(views::kinds(s))).await
+    });
     view! {
         <Title text=move || t_string!(i18n, catalogue.kinds_title) />
         <Meta name="description" content=move || t_string!(i18n, catalogue.kinds_description) />
         <h1>{t!(i18n, catalogue.kinds_title)}</h1>
+        <OfflineCopyNote />
         <Suspense fallback=move || {
             view! { <p class="muted">{t!(i18n, loading)}</p> }
         }>
@@ -68,7 +73,10 @@ pub fn KindDetailPage() -> impl IntoView {
     let params = use_params_map();
     let kind = Resource::new(
         move || params.read().get("slug").unwrap_or_default(),
-        catalogue_kind,
+        |slug| async move {
+            let online = catalogue_kind(slug.clone()).await;
+            or_device(online, move |s| views::kind(s, &slug)).await
+        },
     );
     view! {
         <Suspense fallback=move || {

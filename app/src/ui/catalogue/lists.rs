@@ -8,7 +8,8 @@ use super::{date, page_param, LoadError, Pager};
 use crate::api::catalogue::{
     catalogue_discussions, catalogue_news, catalogue_programmes, catalogue_reports,
 };
-use crate::catalogue::views::{Link, Listed, Paged};
+use crate::catalogue::views::{self, Link, Listed, Paged};
+use crate::client::offline_catalogue::or_device;
 use crate::domain::catalogue::DiscussionStatus;
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
@@ -85,7 +86,13 @@ pub fn DiscussionsPage() -> impl IntoView {
             base="/discussions"
             title=move || t_string!(i18n, catalogue.discussions_title)
             description=move || t_string!(i18n, catalogue.discussions_description)
-            load=catalogue_discussions
+            load=|page| async move {
+                or_device(
+                        catalogue_discussions(page).await,
+                        move |s| Some(Paged::of(&views::discussions(s), page)),
+                    )
+                    .await
+            }
             item=|l| {
                 let d = l.item;
                 let i18n = use_i18n();
@@ -130,7 +137,13 @@ pub fn ProgrammesPage() -> impl IntoView {
             base="/programmes"
             title=move || t_string!(i18n, catalogue.programmes_title)
             description=move || t_string!(i18n, catalogue.programmes_description)
-            load=catalogue_programmes
+            load=|page| async move {
+                or_device(
+                        catalogue_programmes(page).await,
+                        move |s| Some(Paged::of(&views::programmes(s), page)),
+                    )
+                    .await
+            }
             item=|l| {
                 let p = l.item;
                 view! {
@@ -160,7 +173,13 @@ pub fn ReportsPage() -> impl IntoView {
             base="/reports"
             title=move || t_string!(i18n, catalogue.reports_title)
             description=move || t_string!(i18n, catalogue.reports_description)
-            load=catalogue_reports
+            load=|page| async move {
+                or_device(
+                        catalogue_reports(page).await,
+                        move |s| Some(Paged::of(&views::reports(s), page)),
+                    )
+                    .await
+            }
             item=|l| {
                 let r = l.item;
                 view! {
@@ -187,7 +206,13 @@ pub fn NewsPage() -> impl IntoView {
             base="/news"
             title=move || t_string!(i18n, catalogue.news_title)
             description=move || t_string!(i18n, catalogue.news_description)
-            load=catalogue_news
+            load=|page| async move {
+                or_device(
+                        catalogue_news(page).await,
+                        move |s| Some(Paged::of(&views::news(s), page)),
+                    )
+                    .await
+            }
             item=|l| {
                 let n = l.item;
                 view! {

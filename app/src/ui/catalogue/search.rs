@@ -10,7 +10,8 @@ use leptos_router::{
 
 use super::LoadError;
 use crate::api::catalogue::catalogue_search;
-use crate::catalogue::search::HitKind;
+use crate::catalogue::search::{search_offline, HitKind};
+use crate::client::offline_catalogue::or_device;
 use crate::i18n::{t, t_string, use_i18n};
 
 fn kind_label(kind: HitKind) -> &'static str {
@@ -40,7 +41,10 @@ pub fn SearchPage() -> impl IntoView {
             if q.trim().is_empty() {
                 Ok(None)
             } else {
-                catalogue_search(q).await.map(Some)
+                let online = catalogue_search(q.clone()).await;
+                or_device(online, move |s| Some(search_offline(s, &q)))
+                    .await
+                    .map(Some)
             }
         },
     );
@@ -48,6 +52,7 @@ pub fn SearchPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, search.title) />
         <Meta name="description" content=move || t_string!(i18n, search.description) />
         <h1>{t!(i18n, search.title)}</h1>
+        <super::OfflineCopyNote />
         <Form method="GET" action="/search" attr:class="form search-form">
             <div class="field">
                 <label for="search-q">{t!(i18n, search.label)}</label>

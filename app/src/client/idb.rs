@@ -1,0 +1,99 @@
+//! A minimal IndexedDB key-value store over web-sys: one object store of JSON strings.
+//! The IndexedDB crates on crates.io (idb, indexed_db_futures, rexie) all depend on tokio for
+//! their channels, and tokio must stay out of the wasm build; the few calls needed here are
+//! wrapped by hand, each request turned into a promise.
+
+use js_sys::Promise;
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
+
+const DATABASE: &str = "knd";
+const VERSION: u32 = 1;
+/// The object store of the catalogue copy (and later stores of drafts and the outbox).
+pub const CATALOGUE: &str = "catalogue";
+
+/// Resolves with the request's result once it succeeds.
+async fn settle(request: &IdbRequest) -> Result<JsValue, JsValue> {
+    let request = request.clone();
+    let promise = Promise::new(&mut |resolve, reject| {
+        let done = request.clone();
+        let on_success = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = resolve.call1(&JsValue::NULL, &done.result().unwrap_or(JsValue::UNDEFINED));
+        });
+        let failed = request.clone();
+        let on_error = Closure::once_into_js(move |_: web_sys::Event| {
+            let error = failed
+                .error()
+                .ok()
+                .flatten()
+                .map_or(JsValue::NULL, JsValue::from);
+            let _ = reject.call1(&JsValue::NULL, &error);
+        });
+        request.set_onsuccess(Some(on_success.unchecked_ref()));
+        request.set_onerror(Some(on_error.unchecked_ref()));
+    });
+    JsFuture::from(promise).await
+}
+
+/// Resolves when the transaction has committed (its data is on disk), fails if it aborts.
+async fn committed(tx: &IdbTransaction) -> Result<(), JsValue> {
+    let tx = tx.clone();
+    let promise = Promise::new(&mut |resolve, reject| {
+        let on_complete = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let reject_abort = reject.clone();
+        let on_abort = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = reject_abort.call1(&JsValue::NULL, &JsValue::from_str("aborted"));
+        });
+        let on_error = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = reject.call1(&JsValue::NULL, &JsValue::from_str("failed"));
+        });
+        tx.set_oncomplete(Some(on_complete.unchecked_ref()));
+        tx.set_onabort(Some(on_abort.unchecked_ref()));
+        tx.set_onerror(Some(on_error.unchecked_ref()));
+    });
+    JsFuture::from(promise).await.map(|_| ())
+}
+
+async fn open() -> Result<IdbDatabase, JsValue> {
+    let factory = web_sys::window()
+        .ok_or("no window")?
+        .indexed_db()?
+        .ok_or("IndexedDB is not available")?;
+    let request: IdbOpenDbRequest = factory.open_with_u32(DATABASE, VERSION)?;
+    let upgrading = request.clone();
+    let on_upgrade = Closure::once_into_js(move |_: web_sys::Event| {
+        if let Ok(db) = upgrading.result().and_then(|r| r.dyn_into::<IdbDatabase>()) {
+            if !db.object_store_names().contains(CATALOGUE) {
+                let _ = db.create_object_store(CATALOGUE);
+            }
+        }
+    });
+    request.set_onupgradeneeded(Some(on_upgrade.unchecked_ref()));
+    settle(&request).await?.dyn_into::<IdbDatabase>()
+}
+
+/// The string stored under `key`, if any.
+pub async fn get(store: &str, key: &str) -> Result<Option<String>, JsValue> {
+    let db = open().await?;
+    let tx = db.transaction_with_str(store)?;
+    let request = tx.object_store(store)?.get(&JsValue::from_str(key))?;
+    let value = settle(&request).await?;
+    db.close();
+    Ok(value.as_string())
+}
+
+/// Stores several strings in one transaction: all of them or none.
+pub async fn put_all(store: &str, entries: &[(&str, &str)]) -> Result<(), JsValue> {
+    let db = open().await?;
+    let tx = db.transaction_with_str_and_mode(store, IdbTransactionMode::Readwrite)?;
+    let object_store = tx.object_store(store)?;
+    for (key, value) in entries {
+        object_store.put_with_key(&JsValue::from_str(value), &JsValue::from_str(key))?;
+    }
+    let result = committed(&tx).await;
+    db.close();
+    result
+}
