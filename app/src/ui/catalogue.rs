@@ -44,7 +44,12 @@ pub fn OfflineCopyNote() -> impl IntoView {
     let copy = crate::client::offline_catalogue::use_catalogue_copy();
     let status = copy.status;
     view! {
-        <p class="offline-copy" role="status" data-version=move || status.get().version>
+        <p
+            class="offline-copy"
+            role="status"
+            data-version=move || status.get().version
+            data-store-ms=move || status.get().store_ms.map(|ms| format!("{ms:.0}"))
+        >
             {move || {
                 let s = status.get();
                 match (s.syncing, s.synced_at_ms) {

@@ -88,15 +88,28 @@ const MAX_PER_PAGE: usize = 200;
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Page number, from 1.
+    #[param(minimum = 1)]
     page: Option<usize>,
     /// Items per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<usize>,
     /// Only items of this kind of control (its slug).
+    #[param(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     kind: Option<String>,
     /// Only items of this body (its slug).
+    #[param(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     body: Option<String>,
-    /// `csv` for a CSV file instead of JSON.
-    format: Option<String>,
+    /// `csv` for a CSV file of the whole filtered list instead of a JSON page.
+    #[param(inline)]
+    format: Option<Format>,
+}
+
+/// The format of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Json,
+    Csv,
 }
 
 /// One page of a list.
@@ -111,14 +124,7 @@ pub struct Page<T> {
 
 impl ListQuery {
     fn wants_csv(&self) -> ApiResult<bool> {
-        match self.format.as_deref() {
-            None | Some("json") => Ok(false),
-            Some("csv") => Ok(true),
-            Some(_) => Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "Параметр format принимает значения json или csv.",
-            )),
-        }
+        Ok(self.format == Some(Format::Csv))
     }
 
     fn paginate<T: Clone>(&self, all: Vec<T>) -> ApiResult<Page<T>> {
@@ -416,6 +422,7 @@ dated_list!(
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// What to find: words or beginnings of words («пожарн»), 2 to 200 characters.
+    #[param(min_length = 2, max_length = 200)]
     q: String,
 }
 
@@ -440,6 +447,7 @@ async fn search(
 #[into_params(parameter_in = Query)]
 pub struct RiskQuery {
     /// ИНН of the organisation (10 or 12 digits, checksum checked).
+    #[param(pattern = "^[0-9]{10}([0-9]{2})?$")]
     inn: String,
 }
 
@@ -470,6 +478,7 @@ async fn organisation_risk(
 #[into_params(parameter_in = Query)]
 pub struct ChangesQuery {
     /// The catalogue version the device has; 0 (or absent) for everything.
+    #[param(minimum = 0)]
     since: Option<i64>,
 }
 
