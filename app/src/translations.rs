@@ -234,6 +234,11 @@ leptos_i18n::declare_locales! {
             copy_none: "Каталог ещё не сохранён на устройстве.",
             copy_updating: "Обновляем копию каталога на устройстве…",
             copy_refresh: "Обновить",
+            edit: "Изменить",
+            question: "Вопрос",
+            answer: "Ответ",
+            save: "Сохранить",
+            cancel: "Отменить",
         },
         search: {
             title: "Поиск",
@@ -485,6 +490,11 @@ leptos_i18n::declare_locales! {
             copy_none: "The catalogue is not saved on this device yet.",
             copy_updating: "Updating the catalogue copy on this device…",
             copy_refresh: "Refresh",
+            edit: "Edit",
+            question: "Question",
+            answer: "Answer",
+            save: "Save",
+            cancel: "Cancel",
         },
         search: {
             title: "Search",

@@ -128,3 +128,37 @@ test("after one online visit the catalogue works offline, and an admin's edit ar
   await context.setOffline(false);
   await expectNoErrors(errors.filter((e) => !/Failed to fetch|ERR_INTERNET_DISCONNECTED|status of 4\d\d/.test(e)));
 });
+
+test("a body's manager edits a FAQ answer in place; an empty answer is explained", async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto("/login");
+  await waitForServiceWorker(page);
+  await page.getByLabel("Электронная почта").fill("manager@demo.knd.local");
+  await page.getByLabel("Пароль").fill("demo-password-2026");
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
+  await expect(page).toHaveURL(/\/cabinet$/);
+
+  // chs-nadzor belongs to the demo manager's body.
+  await page.goto("/kinds/chs-nadzor");
+  const faq = page.locator("details.faq").first();
+  await faq.locator("summary").click();
+  await faq.getByRole("button", { name: "Изменить" }).click();
+  const answer = faq.getByLabel("Ответ");
+  await answer.fill("");
+  await faq.getByRole("button", { name: "Сохранить" }).click();
+  await expect(faq.getByRole("alert").filter({ hasText: "Укажите ответ." })).toBeVisible();
+
+  const text = `Актуальный проверочный лист опубликован на сайте органа (${Date.now()}).`;
+  await answer.fill(text);
+  await faq.getByRole("button", { name: "Сохранить" }).click();
+  await expect(faq.locator("p").first()).toHaveText(text);
+  await page.reload();
+  await page.locator("details.faq").first().locator("summary").click();
+  await expect(page.locator("details.faq").first()).toContainText(text);
+
+  // Another body's kind offers no editing.
+  await page.goto("/kinds/veterinarnyj-nadzor");
+  await page.locator("details.faq").first().locator("summary").click();
+  await expect(page.getByRole("button", { name: "Изменить" })).toHaveCount(0);
+  await expectNoErrors(errors.filter((e) => !/status of 4\d\d/.test(e)));
+});

@@ -32,6 +32,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 tracing::info!(?report, "demo mode: demo data loaded");
             }
             http::sessions::spawn_cleanup(pool.clone());
+            spawn_tombstone_pruning(pool.clone());
             let state = http::build_state(pool)?;
             let addr = state.leptos_options.site_addr;
             let listener = tokio::net::TcpListener::bind(addr)
@@ -41,6 +42,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             http::serve(listener, http::router(state, &config), shutdown_signal()).await
         }
     }
+}
+
+/// Forgets old catalogue deletions once a day (every instance may; the work is idempotent).
+fn spawn_tombstone_pruning(pool: sqlx::PgPool) {
+    tokio::spawn(async move {
+        let mut every_day = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+        loop {
+            every_day.tick().await;
+            let days = app::server::catalogue::TOMBSTONE_DAYS;
+            match app::server::catalogue::prune_tombstones(&pool, days).await {
+                Ok(0) => {}
+                Ok(pruned) => tracing::info!(pruned, "old catalogue deletions forgotten"),
+                Err(error) => tracing::warn!(%error, "pruning catalogue deletions failed"),
+            }
+        }
+    });
 }
 
 /// Resolves on SIGTERM (how process managers stop us) or Ctrl-C.

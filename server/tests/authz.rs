@@ -53,6 +53,7 @@ const MATRIX: &[(&str, &[Who])] = &[
     ("/api/catalogue/news", EVERYONE),
     ("/api/catalogue/search", EVERYONE),
     ("/api/catalogue/risk", EVERYONE),
+    ("/api/catalogue/can_edit", EVERYONE),
     ("/api/session/me", SIGNED_IN),
     ("/api/session/logout_everywhere", SIGNED_IN),
     ("/api/session/switch", SIGNED_IN),
@@ -168,6 +169,7 @@ impl Fixture {
             | "/api/catalogue/reports"
             | "/api/catalogue/news" => json!({ "page": 1 }),
             "/api/catalogue/search" => json!({ "query": "пожарн" }),
+            "/api/catalogue/can_edit" => json!({ "slug": "chs-nadzor" }),
             "/api/catalogue/faq/save" => {
                 let (id,): (String,) = sqlx::query_as(
                     "SELECT f.id::text FROM faq f JOIN control_kind k ON k.id = f.kind_id

@@ -315,3 +315,39 @@ async fn a_managers_faq_edit_reaches_devices_and_only_their_own_body(pool: PgPoo
     .unwrap();
     assert_eq!(who, "manager@demo.knd.local");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_device_away_longer_than_deletions_are_kept_gets_everything(pool: PgPool) {
+    let app = seeded(&pool).await;
+    let (_, before) = json(&app, "/api/v1/catalogue/changes").await;
+    let version = before["version"].as_i64().unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    app::server::catalogue::lock_for_writing(&mut tx)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM news WHERE id = (SELECT id FROM news ORDER BY id LIMIT 1)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    // Recent deletions are kept: the device gets a small delta.
+    let pruned = app::server::catalogue::prune_tombstones(&pool, 180)
+        .await
+        .unwrap();
+    assert_eq!(pruned, 0);
+    let (_, delta) = json(&app, &format!("/api/v1/catalogue/changes?since={version}")).await;
+    assert_eq!(delta["full"], false);
+    assert_eq!(delta["deleted"].as_array().unwrap().len(), 1);
+    // Once the deletion is forgotten, a device that synced before it gets everything.
+    sqlx::query("UPDATE catalogue_tombstone SET deleted_at = now() - interval '200 days'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let pruned = app::server::catalogue::prune_tombstones(&pool, 180)
+        .await
+        .unwrap();
+    assert_eq!(pruned, 1);
+    let (_, delta) = json(&app, &format!("/api/v1/catalogue/changes?since={version}")).await;
+    assert_eq!(delta["full"], true);
+    assert_eq!(delta["deleted"], serde_json::json!([]));
+}

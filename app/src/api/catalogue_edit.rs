@@ -101,3 +101,32 @@ pub async fn save_faq(
     .await;
     respond(result)
 }
+
+/// Whether the signed-in user may edit the content of this kind of control (its body's
+/// manager, or the admin); `false` for anybody else, signed in or not.
+#[server(endpoint = "catalogue/can_edit", input = Json, output = Json)]
+pub async fn can_edit_kind(slug: String) -> Result<bool, AppError> {
+    use crate::server::{app_state, authz, respond};
+    let result = async {
+        let state = app_state()?;
+        let Some(actor) = authz::optional_actor(&state).await? else {
+            return Ok(false);
+        };
+        if actor.is_admin() {
+            return Ok(true);
+        }
+        let owner: Option<(uuid::Uuid,)> = sqlx::query_as(
+            "SELECT b.organisation_id FROM control_kind k JOIN control_body b ON b.id = k.body_id
+             WHERE k.slug = $1",
+        )
+        .bind(&slug)
+        .fetch_optional(&state.pool)
+        .await
+        .map_err(|e| AppError::internal("finding a kind's body", e))?;
+        Ok(owner.is_some_and(|(organisation,)| {
+            actor.holds(crate::domain::account::Role::KnoManager, organisation)
+        }))
+    }
+    .await;
+    respond(result)
+}

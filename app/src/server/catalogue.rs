@@ -148,15 +148,45 @@ pub async fn load_snapshot(pool: &PgPool) -> sqlx::Result<Snapshot> {
     Ok(Snapshot { version, rows })
 }
 
-/// What changed after `since`; the whole catalogue when `since` is 0 or not a version this
-/// database has given out (a device of another installation, or one restored from backup).
+/// How long deletions are remembered for devices that were away.
+pub const TOMBSTONE_DAYS: i32 = 180;
+
+/// Forgets deletions older than `days`; devices that synced before them get a full copy.
+/// Returns how many were pruned.
+pub async fn prune_tombstones(pool: &PgPool, days: i32) -> sqlx::Result<u64> {
+    let mut tx = pool.begin().await?;
+    lock_for_writing(&mut tx).await?;
+    let (pruned, through): (i64, Option<i64>) = sqlx::query_as(
+        "WITH gone AS (DELETE FROM catalogue_tombstone
+                       WHERE deleted_at < now() - make_interval(days => $1) RETURNING version)
+         SELECT count(*), max(version) FROM gone",
+    )
+    .bind(days)
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some(through) = through {
+        sqlx::query("UPDATE catalogue_horizon SET pruned_through = greatest(pruned_through, $1)")
+            .bind(through)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(pruned as u64)
+}
+
+/// What changed after `since`; the whole catalogue when `since` is 0, older than the pruned
+/// deletions (the device was away too long to learn them), or not a version this database has
+/// given out (a device of another installation, or one restored from backup).
 pub async fn load_delta(pool: &PgPool, since: i64) -> sqlx::Result<Delta> {
     let mut tx = pool.begin().await?;
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         .execute(&mut *tx)
         .await?;
     let version = current_version(&mut *tx).await?;
-    let full = since <= 0 || since > version;
+    let (pruned_through,): (i64,) = sqlx::query_as("SELECT pruned_through FROM catalogue_horizon")
+        .fetch_one(&mut *tx)
+        .await?;
+    let full = since <= 0 || since > version || since < pruned_through;
     let from = if full { 0 } else { since };
     let rows = rows_since(&mut tx, from).await?;
     let deleted: Vec<(String, String)> = if full {

@@ -97,6 +97,13 @@ fn KindView(page: KindPage) -> impl IntoView {
     let i18n = use_i18n();
     let k = page.kind;
     let description = k.description.clone();
+    // Edit buttons for the body's manager and the admin; asked in the browser only.
+    let editable = {
+        let slug = k.slug.clone();
+        let can =
+            LocalResource::new(move || crate::api::catalogue_edit::can_edit_kind(slug.clone()));
+        Signal::derive(move || matches!(can.get(), Some(Ok(true))))
+    };
     view! {
         <Title text=k.name.clone() />
         <Meta name="description" content=description />
@@ -203,15 +210,7 @@ fn KindView(page: KindPage) -> impl IntoView {
                 {page
                     .faq
                     .into_iter()
-                    .map(|f| {
-                        view! {
-                            <details class="faq" id=format!("faq-{}", f.id)>
-                                <summary>{f.question}</summary>
-                                <p>{f.answer}</p>
-                                <Updated on=f.updated_on />
-                            </details>
-                        }
-                    })
+                    .map(|f| view! { <super::faq_edit::FaqEntry faq=f editable=editable /> })
                     .collect_view()}
             </section>
 
