@@ -68,6 +68,7 @@ const MATRIX: &[(&str, &[Who])] = &[
     ("/api/institutions/create", ADMIN),
     // The demo manager heads the body that runs the first kind's FAQ (see the fixture).
     ("/api/catalogue/faq/save", MANAGERS),
+    ("/api/catalogue/update", MANAGERS),
 ];
 
 fn email_of(who: Who) -> Option<&'static str> {
@@ -170,6 +171,19 @@ impl Fixture {
             | "/api/catalogue/news" => json!({ "page": 1 }),
             "/api/catalogue/search" => json!({ "query": "пожарн" }),
             "/api/catalogue/can_edit" => json!({ "slug": "chs-nadzor" }),
+            "/api/catalogue/update" => {
+                let (id,): (String,) =
+                    sqlx::query_as("SELECT id::text FROM control_body WHERE organisation_id = $1")
+                        .bind(self.control_body)
+                        .fetch_one(&self.pool)
+                        .await
+                        .unwrap();
+                json!({
+                    "entity": "control_body",
+                    "id": id,
+                    "fields": [["address", format!("г. Хабаровск, ул. Демо, д. {}", self.next())]],
+                })
+            }
             "/api/catalogue/faq/save" => {
                 let (id,): (String,) = sqlx::query_as(
                     "SELECT f.id::text FROM faq f JOIN control_kind k ON k.id = f.kind_id

@@ -351,3 +351,94 @@ async fn a_device_away_longer_than_deletions_are_kept_gets_everything(pool: PgPo
     assert_eq!(delta["full"], true);
     assert_eq!(delta["deleted"], serde_json::json!([]));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_manager_edits_their_bodys_texts_and_nothing_of_another_body(pool: PgPool) {
+    let app = seeded(&pool).await;
+    let (_, before) = json(&app, "/api/v1/catalogue/changes").await;
+    let version = before["version"].as_i64().unwrap();
+    let manager = "(SELECT m.organisation_id FROM membership m JOIN app_user u ON u.id = m.user_id
+                    WHERE u.email = 'manager@demo.knd.local' AND m.role = 'kno_manager')";
+    let (own_body,): (String,) = sqlx::query_as(&format!(
+        "SELECT id::text FROM control_body WHERE organisation_id = {manager}"
+    ))
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let (other_news,): (String,) = sqlx::query_as(&format!(
+        "SELECT n.id::text FROM news n JOIN control_body b ON b.id = n.body_id
+         WHERE b.organisation_id <> {manager} ORDER BY n.id LIMIT 1"
+    ))
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let cookie = common::sign_in(&app, "manager@demo.knd.local", server::seed::DEMO_PASSWORD).await;
+    let update = |entity: &str, id: &str, fields: Value| serde_json::json!({ "entity": entity, "id": id, "fields": fields });
+
+    let (status, _) = common::call(
+        &app,
+        "/api/catalogue/update",
+        update(
+            "news",
+            &other_news,
+            serde_json::json!([["title", "Чужая новость"]]),
+        ),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, error) = common::call(
+        &app,
+        "/api/catalogue/update",
+        update(
+            "control_body",
+            &own_body,
+            serde_json::json!([["website", "ftp://example"]]),
+        ),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(error["Field"]["field"], "website");
+    let (status, _) = common::call(
+        &app,
+        "/api/catalogue/update",
+        update(
+            "app_user",
+            &own_body,
+            serde_json::json!([["email", "x@y.ru"]]),
+        ),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (_, unchanged) = json(&app, &format!("/api/v1/catalogue/changes?since={version}")).await;
+    assert!(unchanged["rows"]["bodies"].as_array().unwrap().is_empty());
+    assert!(unchanged["rows"]["news"].as_array().unwrap().is_empty());
+
+    let (status, answer) = common::call(
+        &app,
+        "/api/catalogue/update",
+        update(
+            "control_body",
+            &own_body,
+            serde_json::json!([["address", " г. Хабаровск, ул. Новая, д. 1 "]]),
+        ),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let (_, delta) = json(&app, &format!("/api/v1/catalogue/changes?since={version}")).await;
+    assert_eq!(
+        delta["rows"]["bodies"][0]["address"],
+        "г. Хабаровск, ул. Новая, д. 1"
+    );
+    let (who,): (String,) = sqlx::query_as(
+        "SELECT u.email FROM control_body b JOIN app_user u ON u.id = b.updated_by WHERE b.id::text = $1",
+    )
+    .bind(&own_body)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(who, "manager@demo.knd.local");
+}

@@ -130,3 +130,294 @@ pub async fn can_edit_kind(slug: String) -> Result<bool, AppError> {
     .await;
     respond(result)
 }
+
+/// A text field of the catalogue that may be edited: its column and longest length.
+struct EditableColumn {
+    column: &'static str,
+    max_chars: usize,
+    /// May be left empty (stored as NULL).
+    optional: bool,
+    /// Must be an http(s) address.
+    url: bool,
+}
+
+const fn text(column: &'static str, max_chars: usize) -> EditableColumn {
+    EditableColumn {
+        column,
+        max_chars,
+        optional: false,
+        url: false,
+    }
+}
+
+const fn url(column: &'static str, optional: bool) -> EditableColumn {
+    EditableColumn {
+        column,
+        max_chars: 500,
+        optional,
+        url: true,
+    }
+}
+
+/// How rows of a table reach their body: through `kind_id`, `body_id`, or being the body.
+#[derive(Debug, Clone, Copy)]
+enum Owner {
+    Body,
+    ViaKind,
+    ViaBody,
+}
+
+/// Every catalogue table whose texts can be edited, and which texts. Column names come only
+/// from here, never from the request.
+const EDITABLE: &[(&str, Owner, &[EditableColumn])] = &[
+    (
+        "control_body",
+        Owner::Body,
+        &[
+            text("name", 500),
+            text("short_name", 200),
+            text("head_name", 200),
+            text("head_position", 300),
+            text("address", 500),
+            text("email", 254),
+            url("website", false),
+        ],
+    ),
+    (
+        "control_kind",
+        Owner::ViaBody,
+        &[
+            text("name", 500),
+            text("short_name", 200),
+            text("description", 5000),
+        ],
+    ),
+    (
+        "kind_official",
+        Owner::ViaKind,
+        &[
+            text("position", 300),
+            text("full_name", 200),
+            text("phone", 50),
+        ],
+    ),
+    ("kind_document", Owner::ViaKind, &[text("title", 1000)]),
+    (
+        "legal_act",
+        Owner::ViaKind,
+        &[text("title", 1000), text("number", 100), url("url", false)],
+    ),
+    (
+        "requirement",
+        Owner::ViaKind,
+        &[text("text", 5000), text("structural_unit", 200)],
+    ),
+    ("risk_indicator", Owner::ViaKind, &[text("text", 2000)]),
+    (
+        "typical_violation",
+        Owner::ViaKind,
+        &[
+            text("what_goes_wrong", 2000),
+            text("how_to_avoid", 5000),
+            text("how_to_fix", 5000),
+        ],
+    ),
+    (
+        "public_discussion",
+        Owner::ViaBody,
+        &[text("topic", 1000), text("place", 500), url("link", true)],
+    ),
+    (
+        "prevention_programme",
+        Owner::ViaBody,
+        &[text("title", 1000), url("document_url", false)],
+    ),
+    (
+        "practice_report",
+        Owner::ViaBody,
+        &[
+            text("period", 200),
+            text("summary", 5000),
+            url("document_url", false),
+        ],
+    ),
+    (
+        "news",
+        Owner::ViaBody,
+        &[text("title", 500), text("text", 10000)],
+    ),
+];
+
+/// Checks the new values of an edit against the table's editable columns; the cleaned values
+/// (trimmed; `None` for an emptied optional field) in the same order.
+fn validate_edit(
+    entity: &str,
+    fields: &[(String, String)],
+) -> Result<(&'static str, Owner, Vec<(&'static str, Option<String>)>), AppError> {
+    let (table, owner, columns) = EDITABLE
+        .iter()
+        .find(|(table, _, _)| *table == entity)
+        .ok_or_else(|| AppError::Invalid("Эти сведения нельзя изменить.".to_owned()))?;
+    if fields.is_empty() {
+        return Err(AppError::Invalid("Нет изменений.".to_owned()));
+    }
+    let mut clean = Vec::new();
+    for (name, value) in fields {
+        let column = columns
+            .iter()
+            .find(|c| c.column == name)
+            .ok_or_else(|| AppError::field(name, "Это поле нельзя изменить."))?;
+        if clean.iter().any(|(c, _)| *c == column.column) {
+            return Err(AppError::field(name, "Поле указано дважды."));
+        }
+        let value = value.trim();
+        if value.is_empty() {
+            if column.optional {
+                clean.push((column.column, None));
+                continue;
+            }
+            return Err(AppError::field(name, "Заполните поле."));
+        }
+        if value.chars().count() > column.max_chars {
+            return Err(AppError::field(
+                name,
+                format!("Не больше {} символов.", column.max_chars),
+            ));
+        }
+        if column.url && !(value.starts_with("https://") || value.starts_with("http://")) {
+            return Err(AppError::field(
+                name,
+                "Укажите адрес, начинающийся с https://",
+            ));
+        }
+        if column.column == "email" {
+            crate::domain::account::Email::parse(value)
+                .map_err(|e| AppError::field(name, e.to_string()))?;
+        }
+        clean.push((column.column, Some(value.to_owned())));
+    }
+    Ok((table, *owner, clean))
+}
+
+/// Changes texts of one catalogue row: its body's manager, or the admin. Bad input changes
+/// nothing; the change keeps who and when and reaches devices with the next delta.
+#[server(endpoint = "catalogue/update", input = Json, output = Json)]
+pub async fn update_catalogue_row(
+    entity: String,
+    id: String,
+    fields: Vec<(String, String)>,
+) -> Result<(), AppError> {
+    use crate::server::{authz, catalogue, parse_id, respond};
+    let result = async {
+        let (state, actor) = authz::signed_in().await?;
+        let (table, owner, clean) = validate_edit(&entity, &fields)?;
+        let id = parse_id(&id)?;
+        let owner_sql = match owner {
+            Owner::Body => format!("SELECT organisation_id FROM {table} WHERE id = $1"),
+            Owner::ViaKind => format!(
+                "SELECT b.organisation_id FROM {table} x JOIN control_kind k ON k.id = x.kind_id
+                 JOIN control_body b ON b.id = k.body_id WHERE x.id = $1"
+            ),
+            Owner::ViaBody => format!(
+                "SELECT b.organisation_id FROM {table} x JOIN control_body b ON b.id = x.body_id
+                 WHERE x.id = $1"
+            ),
+        };
+        let organisation: Option<(uuid::Uuid,)> = sqlx::query_as(&owner_sql)
+            .bind(id)
+            .fetch_optional(&state.pool)
+            .await
+            .map_err(|e| AppError::internal("finding a row's body", e))?;
+        let Some((organisation,)) = organisation else {
+            return Err(if actor.is_admin() {
+                AppError::NotFound
+            } else {
+                AppError::Forbidden
+            });
+        };
+        authz::ensure(
+            actor.is_admin() || actor.holds(crate::domain::account::Role::KnoManager, organisation),
+        )?;
+        let assignments: Vec<String> = clean
+            .iter()
+            .enumerate()
+            .map(|(i, (column, _))| format!("{column} = ${}", i + 2))
+            .collect();
+        let sql = format!(
+            "UPDATE {table} SET {}, updated_by = ${} WHERE id = $1",
+            assignments.join(", "),
+            clean.len() + 2
+        );
+        let mut tx = state
+            .pool
+            .begin()
+            .await
+            .map_err(|e| AppError::internal("starting a transaction", e))?;
+        catalogue::lock_for_writing(&mut tx)
+            .await
+            .map_err(|e| AppError::internal("locking the catalogue", e))?;
+        let mut query = sqlx::query(&sql).bind(id);
+        for (_, value) in &clean {
+            query = query.bind(value);
+        }
+        query
+            .bind(actor.user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| AppError::internal("updating a catalogue row", e))?;
+        catalogue::record_change(&mut tx, table, id, actor.user_id, "update")
+            .await
+            .map_err(|e| AppError::internal("recording a change", e))?;
+        tx.commit()
+            .await
+            .map_err(|e| AppError::internal("committing an edit", e))
+    }
+    .await;
+    respond(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn only_listed_columns_of_listed_tables_are_edited() {
+        assert!(validate_edit("app_user", &fields(&[("email", "a@b.ru")])).is_err());
+        let error = validate_edit("news", &fields(&[("version", "1")])).unwrap_err();
+        assert_eq!(
+            error.for_field("version"),
+            Some("Это поле нельзя изменить.")
+        );
+        let error = validate_edit("news", &fields(&[("title; DROP TABLE news", "x")])).unwrap_err();
+        assert!(error.for_field("title; DROP TABLE news").is_some());
+    }
+
+    #[test]
+    fn values_are_checked_and_trimmed() {
+        let (_, _, clean) = validate_edit(
+            "public_discussion",
+            &fields(&[("topic", "  Тема "), ("link", " ")]),
+        )
+        .unwrap();
+        assert_eq!(
+            clean,
+            vec![("topic", Some("Тема".to_owned())), ("link", None)]
+        );
+        let error = validate_edit("control_body", &fields(&[("email", "нет")])).unwrap_err();
+        assert!(error.for_field("email").is_some());
+        let error = validate_edit("control_body", &fields(&[("website", "ftp://x")])).unwrap_err();
+        assert!(error.for_field("website").unwrap().contains("https://"));
+        let error = validate_edit("news", &fields(&[("title", "")])).unwrap_err();
+        assert_eq!(error.for_field("title"), Some("Заполните поле."));
+        let long = "я".repeat(501);
+        assert!(validate_edit("news", &fields(&[("title", &long)])).is_err());
+        assert!(validate_edit("news", &[]).is_err());
+    }
+}
