@@ -131,6 +131,7 @@ pub async fn can_edit_kind(slug: String) -> Result<bool, AppError> {
     respond(result)
 }
 
+#[cfg(feature = "ssr")]
 /// A text field of the catalogue that may be edited: its column and longest length.
 struct EditableColumn {
     column: &'static str,
@@ -141,6 +142,7 @@ struct EditableColumn {
     url: bool,
 }
 
+#[cfg(feature = "ssr")]
 const fn text(column: &'static str, max_chars: usize) -> EditableColumn {
     EditableColumn {
         column,
@@ -150,6 +152,7 @@ const fn text(column: &'static str, max_chars: usize) -> EditableColumn {
     }
 }
 
+#[cfg(feature = "ssr")]
 const fn url(column: &'static str, optional: bool) -> EditableColumn {
     EditableColumn {
         column,
@@ -159,6 +162,7 @@ const fn url(column: &'static str, optional: bool) -> EditableColumn {
     }
 }
 
+#[cfg(feature = "ssr")]
 /// How rows of a table reach their body: through `kind_id`, `body_id`, or being the body.
 #[derive(Debug, Clone, Copy)]
 enum Owner {
@@ -167,6 +171,7 @@ enum Owner {
     ViaBody,
 }
 
+#[cfg(feature = "ssr")]
 /// Every catalogue table whose texts can be edited, and which texts. Column names come only
 /// from here, never from the request.
 const EDITABLE: &[(&str, Owner, &[EditableColumn])] = &[
@@ -248,12 +253,14 @@ const EDITABLE: &[(&str, Owner, &[EditableColumn])] = &[
     ),
 ];
 
+/// A validated edit: the table, how to find its body, and the new values by column.
+#[cfg(feature = "ssr")]
+type Edit = (&'static str, Owner, Vec<(&'static str, Option<String>)>);
+
+#[cfg(feature = "ssr")]
 /// Checks the new values of an edit against the table's editable columns; the cleaned values
 /// (trimmed; `None` for an emptied optional field) in the same order.
-fn validate_edit(
-    entity: &str,
-    fields: &[(String, String)],
-) -> Result<(&'static str, Owner, Vec<(&'static str, Option<String>)>), AppError> {
+fn validate_edit(entity: &str, fields: &[(String, String)]) -> Result<Edit, AppError> {
     let (table, owner, columns) = EDITABLE
         .iter()
         .find(|(table, _, _)| *table == entity)
@@ -376,7 +383,7 @@ pub async fn update_catalogue_row(
     respond(result)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
 
