@@ -152,11 +152,26 @@ test("a body's manager edits a FAQ answer in place; an empty answer is explained
   await answer.fill(text);
   await faq.getByRole("button", { name: "Сохранить" }).click();
   await expect(faq.locator("p").first()).toHaveText(text);
-  await page.reload();
-  await page.locator("details.faq").first().locator("summary").click();
-  await expect(page.locator("details.faq").first()).toContainText(text);
+  // Stored: the open API has it.
+  const faqs = await (await page.request.get("/api/v1/faq?kind=chs-nadzor&per_page=200")).json();
+  expect(faqs.items.map((f: { answer: string }) => f.answer)).toContain(text);
 
-  // Another body's kind offers no editing.
+  // The body's details: a wrong address of the site is explained at its field.
+  await page.goto("/bodies/gku");
+  await page.getByRole("button", { name: "Изменить сведения об органе" }).click();
+  await page.getByLabel("Сайт").fill("ftp://gku.example");
+  await page.getByRole("button", { name: "Сохранить" }).click();
+  await expect(page.getByLabel("Сайт")).toHaveAccessibleDescription(/https:\/\//);
+  await page.getByLabel("Сайт").fill("https://gku.demo.example");
+  const address = `г. Хабаровск, ул. Карла Маркса, д. ${Date.now() % 1000}`;
+  await page.getByLabel("Адрес").fill(address);
+  await page.getByRole("button", { name: "Сохранить" }).click();
+  await expect(page.locator("dl.facts")).toContainText(address);
+
+  // Another body offers no editing.
+  await page.goto("/bodies/vetkom");
+  await expect(page.getByRole("heading", { name: "Часы приёма" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Изменить сведения об органе" })).toHaveCount(0);
   await page.goto("/kinds/veterinarnyj-nadzor");
   await page.locator("details.faq").first().locator("summary").click();
   await expect(page.getByRole("button", { name: "Изменить" })).toHaveCount(0);

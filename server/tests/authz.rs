@@ -54,6 +54,7 @@ const MATRIX: &[(&str, &[Who])] = &[
     ("/api/catalogue/search", EVERYONE),
     ("/api/catalogue/risk", EVERYONE),
     ("/api/catalogue/can_edit", EVERYONE),
+    ("/api/catalogue/can_edit_body", EVERYONE),
     ("/api/session/me", SIGNED_IN),
     ("/api/session/logout_everywhere", SIGNED_IN),
     ("/api/session/switch", SIGNED_IN),
@@ -171,6 +172,7 @@ impl Fixture {
             | "/api/catalogue/news" => json!({ "page": 1 }),
             "/api/catalogue/search" => json!({ "query": "пожарн" }),
             "/api/catalogue/can_edit" => json!({ "slug": "chs-nadzor" }),
+            "/api/catalogue/can_edit_body" => json!({ "slug": "gku" }),
             "/api/catalogue/update" => {
                 let (id,): (String,) =
                     sqlx::query_as("SELECT id::text FROM control_body WHERE organisation_id = $1")

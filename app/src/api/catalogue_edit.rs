@@ -102,6 +102,33 @@ pub async fn save_faq(
     respond(result)
 }
 
+/// Whether the signed-in user may edit a body's details (its manager, or the admin); `false`
+/// for anybody else, signed in or not.
+#[server(endpoint = "catalogue/can_edit_body", input = Json, output = Json)]
+pub async fn can_edit_body(slug: String) -> Result<bool, AppError> {
+    use crate::server::{app_state, authz, respond};
+    let result = async {
+        let state = app_state()?;
+        let Some(actor) = authz::optional_actor(&state).await? else {
+            return Ok(false);
+        };
+        if actor.is_admin() {
+            return Ok(true);
+        }
+        let owner: Option<(uuid::Uuid,)> =
+            sqlx::query_as("SELECT organisation_id FROM control_body WHERE slug = $1")
+                .bind(&slug)
+                .fetch_optional(&state.pool)
+                .await
+                .map_err(|e| AppError::internal("finding a body", e))?;
+        Ok(owner.is_some_and(|(organisation,)| {
+            actor.holds(crate::domain::account::Role::KnoManager, organisation)
+        }))
+    }
+    .await;
+    respond(result)
+}
+
 /// Whether the signed-in user may edit the content of this kind of control (its body's
 /// manager, or the admin); `false` for anybody else, signed in or not.
 #[server(endpoint = "catalogue/can_edit", input = Json, output = Json)]

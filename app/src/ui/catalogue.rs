@@ -3,6 +3,7 @@
 //! server's copy of the catalogue, then hydrated.
 
 pub mod bodies;
+mod body_edit;
 mod faq_edit;
 pub mod kinds;
 pub mod lists;

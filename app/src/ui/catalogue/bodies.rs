@@ -81,7 +81,9 @@ pub fn BodyDetailPage() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match body.await {
-                    Ok(page) => view! { <BodyView page=page /> }.into_any(),
+                    Ok(page) => {
+                        view! { <BodyView page=page on_saved=move || body.refetch() /> }.into_any()
+                    }
                     Err(error) => view! { <LoadError error=error /> }.into_any(),
                 }
             })}
@@ -90,9 +92,10 @@ pub fn BodyDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn BodyView(page: Body) -> impl IntoView {
+fn BodyView(page: Body, on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let i18n = use_i18n();
     let b = page.body;
+    let editor = view! { <super::body_edit::BodyEdit body=b.clone() on_saved=on_saved /> };
     let description = format!("{}: контакты, часы приёма, виды контроля.", b.name);
     view! {
         <Title text=b.short_name.clone() />
@@ -103,6 +106,7 @@ fn BodyView(page: Body) -> impl IntoView {
             </p>
             <h1>{b.name.clone()}</h1>
             <Updated on=page.updated_on />
+            {editor}
             <dl class="facts">
                 <dt>{t!(i18n, catalogue.head)}</dt>
                 <dd>{format!("{} — {}", b.head_name, b.head_position)}</dd>
