@@ -156,6 +156,21 @@ test("a body's manager edits a FAQ answer in place; an empty answer is explained
   const faqs = await (await page.request.get("/api/v1/faq?kind=chs-nadzor&per_page=200")).json();
   expect(faqs.items.map((f: { answer: string }) => f.answer)).toContain(text);
 
+  // A new question, then removed again (deleting asks for a second click).
+  const question = `Нужно ли согласовывать план эвакуации? (${Date.now()})`;
+  await page.getByRole("button", { name: "Добавить вопрос" }).click();
+  await page.getByLabel("Вопрос").last().fill(question);
+  await page.getByLabel("Ответ").last().fill("Нет, план утверждает руководитель организации.");
+  await page.getByRole("button", { name: "Добавить вопрос" }).click();
+  const added = page.locator("details.faq").filter({ hasText: question });
+  await expect(added).toHaveCount(1);
+  await added.locator("summary").click();
+  await added.getByRole("button", { name: "Удалить" }).click();
+  await added.getByRole("button", { name: "Подтвердить удаление" }).click();
+  await expect(added).toBeHidden();
+  const after = await (await page.request.get("/api/v1/faq?kind=chs-nadzor&per_page=200")).json();
+  expect(after.items.map((f: { question: string }) => f.question)).not.toContain(question);
+
   // The body's details: a wrong address of the site is explained at its field.
   await page.goto("/bodies/gku");
   await page.getByRole("button", { name: "Изменить сведения об органе" }).click();

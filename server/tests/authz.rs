@@ -70,6 +70,8 @@ const MATRIX: &[(&str, &[Who])] = &[
     // The demo manager heads the body that runs the first kind's FAQ (see the fixture).
     ("/api/catalogue/faq/save", MANAGERS),
     ("/api/catalogue/update", MANAGERS),
+    ("/api/catalogue/faq/add", MANAGERS),
+    ("/api/catalogue/delete", MANAGERS),
 ];
 
 fn email_of(who: Who) -> Option<&'static str> {
@@ -173,6 +175,27 @@ impl Fixture {
             "/api/catalogue/search" => json!({ "query": "пожарн" }),
             "/api/catalogue/can_edit" => json!({ "slug": "chs-nadzor" }),
             "/api/catalogue/can_edit_body" => json!({ "slug": "gku" }),
+            "/api/catalogue/faq/add" => json!({
+                "kind_slug": "chs-nadzor",
+                "question": format!("Новый вопрос {}?", self.next()),
+                "answer": "Ответ.",
+            }),
+            "/api/catalogue/delete" => {
+                // A fresh FAQ of the manager's body each time, so every allowed call deletes one.
+                let (kind,): (Uuid,) =
+                    sqlx::query_as("SELECT id FROM control_kind WHERE slug = 'chs-nadzor'")
+                        .fetch_one(&self.pool)
+                        .await
+                        .unwrap();
+                let id = Uuid::now_v7();
+                sqlx::query("INSERT INTO faq (id, kind_id, question, answer, updated_on) VALUES ($1, $2, 'Удаляемый?', 'Да.', current_date)")
+                    .bind(id)
+                    .bind(kind)
+                    .execute(&self.pool)
+                    .await
+                    .unwrap();
+                json!({ "entity": "faq", "id": id })
+            }
             "/api/catalogue/update" => {
                 let (id,): (String,) =
                     sqlx::query_as("SELECT id::text FROM control_body WHERE organisation_id = $1")

@@ -442,3 +442,89 @@ async fn a_manager_edits_their_bodys_texts_and_nothing_of_another_body(pool: PgP
     .unwrap();
     assert_eq!(who, "manager@demo.knd.local");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_manager_adds_and_deletes_faq_of_their_body_only(pool: PgPool) {
+    let app = seeded(&pool).await;
+    let (_, before) = json(&app, "/api/v1/catalogue/changes").await;
+    let version = before["version"].as_i64().unwrap();
+    let cookie = common::sign_in(&app, "manager@demo.knd.local", server::seed::DEMO_PASSWORD).await;
+    let add = |kind: &str, question: &str| serde_json::json!({ "kind_slug": kind, "question": question, "answer": "Ответ органа." });
+    // Another body's kind: refused. Bad input: explained, nothing added.
+    let (status, _) = common::call(
+        &app,
+        "/api/catalogue/faq/add",
+        add("veterinarnyj-nadzor", "Чужой?"),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, error) = common::call(
+        &app,
+        "/api/catalogue/faq/add",
+        add("chs-nadzor", " "),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(error["Field"]["field"], "question");
+
+    let (status, added) = common::call(
+        &app,
+        "/api/catalogue/faq/add",
+        add("chs-nadzor", "Как часто проводятся учения?"),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 200, "{added}");
+    let id = added["id"].as_str().unwrap().to_owned();
+    let (_, delta) = json(&app, &format!("/api/v1/catalogue/changes?since={version}")).await;
+    assert_eq!(
+        delta["rows"]["faq"][0]["question"],
+        "Как часто проводятся учения?"
+    );
+
+    // Deleting: not bodies or kinds, not another body's rows; then the manager's own FAQ.
+    let (other_news,): (String,) = sqlx::query_as(
+        "SELECT n.id::text FROM news n JOIN control_body b ON b.id = n.body_id
+         WHERE b.slug <> 'gku' ORDER BY n.id LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let delete = |entity: &str, id: &str| serde_json::json!({ "entity": entity, "id": id });
+    let (status, _) = common::call(
+        &app,
+        "/api/catalogue/delete",
+        delete("news", &other_news),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = common::call(
+        &app,
+        "/api/catalogue/delete",
+        delete("control_kind", &id),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let after_add = delta["version"].as_i64().unwrap();
+    let (status, _) = common::call(
+        &app,
+        "/api/catalogue/delete",
+        delete("faq", &id),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, delta) = json(
+        &app,
+        &format!("/api/v1/catalogue/changes?since={after_add}"),
+    )
+    .await;
+    assert_eq!(
+        delta["deleted"],
+        serde_json::json!([{ "entity": "faq", "id": id }])
+    );
+}

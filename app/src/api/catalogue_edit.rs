@@ -455,3 +455,165 @@ mod tests {
         assert!(validate_edit("news", &[]).is_err());
     }
 }
+
+/// The organisation of the body that owns a catalogue row; `None` for an unknown row or table.
+#[cfg(feature = "ssr")]
+async fn owner_of(
+    pool: &sqlx::PgPool,
+    table: &str,
+    id: uuid::Uuid,
+) -> Result<Option<uuid::Uuid>, AppError> {
+    let Some((_, owner, _)) = EDITABLE
+        .iter()
+        .chain(std::iter::once(&(
+            "faq",
+            Owner::ViaKind,
+            &[] as &[EditableColumn],
+        )))
+        .find(|(t, _, _)| *t == table)
+    else {
+        return Ok(None);
+    };
+    let sql = match owner {
+        Owner::Body => format!("SELECT organisation_id FROM {table} WHERE id = $1"),
+        Owner::ViaKind => format!(
+            "SELECT b.organisation_id FROM {table} x JOIN control_kind k ON k.id = x.kind_id
+             JOIN control_body b ON b.id = k.body_id WHERE x.id = $1"
+        ),
+        Owner::ViaBody => format!(
+            "SELECT b.organisation_id FROM {table} x JOIN control_body b ON b.id = x.body_id
+             WHERE x.id = $1"
+        ),
+    };
+    let row: Option<(uuid::Uuid,)> = sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .map_err(|e| AppError::internal("finding a row's body", e))?;
+    Ok(row.map(|(o,)| o))
+}
+
+/// Adds a FAQ entry to a kind of control (its body's manager, or the admin).
+#[server(endpoint = "catalogue/faq/add", input = Json, output = Json)]
+pub async fn add_faq(
+    kind_slug: String,
+    question: String,
+    answer: String,
+) -> Result<FaqRow, AppError> {
+    use crate::server::{authz, catalogue, respond};
+    let result = async {
+        let (state, actor) = authz::signed_in().await?;
+        let kind: Option<(uuid::Uuid, uuid::Uuid)> = sqlx::query_as(
+            "SELECT k.id, b.organisation_id FROM control_kind k
+             JOIN control_body b ON b.id = k.body_id WHERE k.slug = $1",
+        )
+        .bind(&kind_slug)
+        .fetch_optional(&state.pool)
+        .await
+        .map_err(|e| AppError::internal("finding a kind", e))?;
+        let Some((kind_id, organisation)) = kind else {
+            return Err(if actor.is_admin() {
+                AppError::NotFound
+            } else {
+                AppError::Forbidden
+            });
+        };
+        authz::ensure(
+            actor.is_admin() || actor.holds(crate::domain::account::Role::KnoManager, organisation),
+        )?;
+        let (question, answer) = validate_faq(&question, &answer)?;
+        let mut tx = state
+            .pool
+            .begin()
+            .await
+            .map_err(|e| AppError::internal("starting a transaction", e))?;
+        catalogue::lock_for_writing(&mut tx)
+            .await
+            .map_err(|e| AppError::internal("locking the catalogue", e))?;
+        let id = uuid::Uuid::now_v7();
+        let row: FaqRow = sqlx::query_as(
+            "INSERT INTO faq (id, kind_id, question, answer, updated_on, sort, updated_by)
+             VALUES ($1, $2, $3, $4, current_date,
+                     (SELECT coalesce(max(sort) + 1, 0) FROM faq WHERE kind_id = $2), $5)
+             RETURNING id::text, kind_id::text, question, answer, updated_on::text AS updated_on,
+                       sort, version",
+        )
+        .bind(id)
+        .bind(kind_id)
+        .bind(&question)
+        .bind(&answer)
+        .bind(actor.user_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| AppError::internal("adding a FAQ", e))?;
+        catalogue::record_change(&mut tx, "faq", id, actor.user_id, "insert")
+            .await
+            .map_err(|e| AppError::internal("recording a change", e))?;
+        tx.commit()
+            .await
+            .map_err(|e| AppError::internal("committing a FAQ", e))?;
+        Ok(row)
+    }
+    .await;
+    respond(result)
+}
+
+/// Deletes a row of the catalogue other than a body or a kind (its body's manager, or the
+/// admin). Devices learn of it through the next delta.
+#[server(endpoint = "catalogue/delete", input = Json, output = Json)]
+pub async fn delete_catalogue_row(entity: String, id: String) -> Result<(), AppError> {
+    use crate::server::{authz, catalogue, parse_id, respond};
+    let result = async {
+        let (state, actor) = authz::signed_in().await?;
+        // Bodies and kinds hold everything else; they are not deleted from the portal.
+        const DELETABLE: [&str; 11] = [
+            "kind_official",
+            "kind_document",
+            "legal_act",
+            "requirement",
+            "risk_indicator",
+            "faq",
+            "typical_violation",
+            "public_discussion",
+            "prevention_programme",
+            "practice_report",
+            "news",
+        ];
+        let table = DELETABLE
+            .into_iter()
+            .find(|t| *t == entity)
+            .ok_or_else(|| AppError::Invalid("Эти сведения нельзя удалить.".to_owned()))?;
+        let id = parse_id(&id)?;
+        let Some(organisation) = owner_of(&state.pool, table, id).await? else {
+            return Err(if actor.is_admin() {
+                AppError::NotFound
+            } else {
+                AppError::Forbidden
+            });
+        };
+        authz::ensure(
+            actor.is_admin() || actor.holds(crate::domain::account::Role::KnoManager, organisation),
+        )?;
+        let mut tx = state
+            .pool
+            .begin()
+            .await
+            .map_err(|e| AppError::internal("starting a transaction", e))?;
+        catalogue::lock_for_writing(&mut tx)
+            .await
+            .map_err(|e| AppError::internal("locking the catalogue", e))?;
+        sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| AppError::internal("deleting a catalogue row", e))?;
+        catalogue::record_change(&mut tx, table, id, actor.user_id, "delete")
+            .await
+            .map_err(|e| AppError::internal("recording a change", e))?;
+        tx.commit()
+            .await
+            .map_err(|e| AppError::internal("committing a deletion", e))
+    }
+    .await;
+    respond(result)
+}

@@ -212,6 +212,7 @@ fn KindView(page: KindPage) -> impl IntoView {
                     .into_iter()
                     .map(|f| view! { <super::faq_edit::FaqEntry faq=f editable=editable /> })
                     .collect_view()}
+                <super::faq_edit::AddFaq kind_slug=k.slug.clone() editable=editable />
             </section>
 
             <section id="violations" aria-labelledby="violations-title">
