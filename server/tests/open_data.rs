@@ -163,7 +163,9 @@ async fn the_risk_lookup_checks_the_inn(pool: PgPool) {
 async fn devices_get_deltas_with_etags(pool: PgPool) {
     let app = seeded(&pool).await;
     let response = get(&app, "/api/v1/catalogue/changes").await;
-    assert_eq!(response.status(), 200);
+    if response.status() != 200 {
+        panic!("{}", body_text(response).await);
+    }
     let etag = common::header(&response, "etag").to_owned();
     let full: Value = serde_json::from_str(&body_text(response).await).unwrap();
     assert_eq!(full["full"], true);
@@ -527,4 +529,37 @@ async fn a_manager_adds_and_deletes_faq_of_their_body_only(pool: PgPool) {
         delta["deleted"],
         serde_json::json!([{ "entity": "faq", "id": id }])
     );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_full_copy_is_sent_brotli_compressed_to_those_who_accept_it(pool: PgPool) {
+    let app = seeded(&pool).await;
+    let plain: Value = {
+        let text = body_text(get(&app, "/api/v1/catalogue/changes").await).await;
+        serde_json::from_str(&text).unwrap()
+    };
+    for _ in 0..2 {
+        let request = Request::get("/api/v1/catalogue/changes?since=0")
+            .header("accept-encoding", "gzip, deflate, br")
+            .body(Body::empty())
+            .unwrap();
+        let response = send(&app, request).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(common::header(&response, "content-encoding"), "br");
+        assert!(common::header(&response, "etag").starts_with("\"catalogue-"));
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let mut json = Vec::new();
+        brotli::BrotliDecompress(&mut bytes.as_ref(), &mut json).unwrap();
+        let delta: Value = serde_json::from_slice(&json).unwrap();
+        assert!(
+            bytes.len() * 5 < json.len(),
+            "{} → {}",
+            json.len(),
+            bytes.len()
+        );
+        assert_eq!(delta["full"], true);
+        assert_eq!(delta["rows"], plain["rows"]);
+    }
 }
