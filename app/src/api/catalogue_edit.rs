@@ -49,25 +49,7 @@ pub async fn save_faq(
         let (state, actor) = authz::signed_in().await?;
         let id = parse_id(&faq_id)?;
         // Who may edit is decided by the body that runs the FAQ's kind of control.
-        let owner: Option<(uuid::Uuid,)> = sqlx::query_as(
-            "SELECT b.organisation_id FROM faq f JOIN control_kind k ON k.id = f.kind_id
-             JOIN control_body b ON b.id = k.body_id WHERE f.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&state.pool)
-        .await
-        .map_err(|e| AppError::internal("finding a FAQ's body", e))?;
-        let Some((body_organisation,)) = owner else {
-            return Err(if actor.is_admin() {
-                AppError::NotFound
-            } else {
-                AppError::Forbidden
-            });
-        };
-        authz::ensure(
-            actor.is_admin()
-                || actor.holds(crate::domain::account::Role::KnoManager, body_organisation),
-        )?;
+        may_edit(&actor, owner_of(&state.pool, "faq", id).await?)?;
         let (question, answer) = validate_faq(&question, &answer)?;
         let mut tx = state
             .pool
@@ -344,34 +326,9 @@ pub async fn update_catalogue_row(
     use crate::server::{authz, catalogue, parse_id, respond};
     let result = async {
         let (state, actor) = authz::signed_in().await?;
-        let (table, owner, clean) = validate_edit(&entity, &fields)?;
+        let (table, _, clean) = validate_edit(&entity, &fields)?;
         let id = parse_id(&id)?;
-        let owner_sql = match owner {
-            Owner::Body => format!("SELECT organisation_id FROM {table} WHERE id = $1"),
-            Owner::ViaKind => format!(
-                "SELECT b.organisation_id FROM {table} x JOIN control_kind k ON k.id = x.kind_id
-                 JOIN control_body b ON b.id = k.body_id WHERE x.id = $1"
-            ),
-            Owner::ViaBody => format!(
-                "SELECT b.organisation_id FROM {table} x JOIN control_body b ON b.id = x.body_id
-                 WHERE x.id = $1"
-            ),
-        };
-        let organisation: Option<(uuid::Uuid,)> = sqlx::query_as(&owner_sql)
-            .bind(id)
-            .fetch_optional(&state.pool)
-            .await
-            .map_err(|e| AppError::internal("finding a row's body", e))?;
-        let Some((organisation,)) = organisation else {
-            return Err(if actor.is_admin() {
-                AppError::NotFound
-            } else {
-                AppError::Forbidden
-            });
-        };
-        authz::ensure(
-            actor.is_admin() || actor.holds(crate::domain::account::Role::KnoManager, organisation),
-        )?;
+        may_edit(&actor, owner_of(&state.pool, table, id).await?)?;
         let assignments: Vec<String> = clean
             .iter()
             .enumerate()
@@ -456,6 +413,21 @@ mod tests {
     }
 }
 
+/// Edit rights over a row owned by `organisation`: the admin, or that body's manager. An
+/// unknown row is 404 for the admin and 403 for anyone else, so ids cannot be probed.
+#[cfg(feature = "ssr")]
+fn may_edit(
+    actor: &crate::server::authz::Actor,
+    organisation: Option<uuid::Uuid>,
+) -> Result<(), AppError> {
+    let allowed = match organisation {
+        Some(o) => actor.is_admin() || actor.holds(crate::domain::account::Role::KnoManager, o),
+        None if actor.is_admin() => return Err(AppError::NotFound),
+        None => false,
+    };
+    crate::server::authz::ensure(allowed)
+}
+
 /// The organisation of the body that owns a catalogue row; `None` for an unknown row or table.
 #[cfg(feature = "ssr")]
 async fn owner_of(
@@ -511,16 +483,10 @@ pub async fn add_faq(
         .fetch_optional(&state.pool)
         .await
         .map_err(|e| AppError::internal("finding a kind", e))?;
-        let Some((kind_id, organisation)) = kind else {
-            return Err(if actor.is_admin() {
-                AppError::NotFound
-            } else {
-                AppError::Forbidden
-            });
+        may_edit(&actor, kind.map(|(_, organisation)| organisation))?;
+        let Some((kind_id, _)) = kind else {
+            return Err(AppError::NotFound);
         };
-        authz::ensure(
-            actor.is_admin() || actor.holds(crate::domain::account::Role::KnoManager, organisation),
-        )?;
         let (question, answer) = validate_faq(&question, &answer)?;
         let mut tx = state
             .pool
@@ -584,16 +550,7 @@ pub async fn delete_catalogue_row(entity: String, id: String) -> Result<(), AppE
             .find(|t| *t == entity)
             .ok_or_else(|| AppError::Invalid("Эти сведения нельзя удалить.".to_owned()))?;
         let id = parse_id(&id)?;
-        let Some(organisation) = owner_of(&state.pool, table, id).await? else {
-            return Err(if actor.is_admin() {
-                AppError::NotFound
-            } else {
-                AppError::Forbidden
-            });
-        };
-        authz::ensure(
-            actor.is_admin() || actor.holds(crate::domain::account::Role::KnoManager, organisation),
-        )?;
+        may_edit(&actor, owner_of(&state.pool, table, id).await?)?;
         let mut tx = state
             .pool
             .begin()
