@@ -7,5 +7,7 @@ pub mod catalogue;
 pub mod catalogue_edit;
 pub mod organisations;
 pub mod portal;
+pub mod rating;
 pub mod session;
 pub mod staff;
+pub mod sync;

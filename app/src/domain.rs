@@ -3,5 +3,7 @@
 
 pub mod account;
 pub mod catalogue;
+pub mod erknm;
 pub mod organisation;
+pub mod rating;
 pub mod registry_number;

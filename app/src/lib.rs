@@ -9,8 +9,10 @@ pub mod catalogue;
 pub mod client;
 pub mod domain;
 pub mod error;
+pub mod qr;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod sync;
 mod translations;
 pub mod ui;
 

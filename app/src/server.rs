@@ -7,11 +7,13 @@ pub mod cache;
 pub mod catalogue;
 pub mod organisation;
 pub mod password;
+pub mod rating;
 pub mod region;
 pub mod release;
 pub mod risk;
 pub mod session;
 pub mod state;
+pub mod sync;
 pub mod throttle;
 
 pub use state::AppState;

@@ -7,6 +7,7 @@ pub mod headers;
 pub mod health;
 pub mod open_data;
 pub mod same_origin;
+pub mod server_fn_status;
 pub mod sessions;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
@@ -87,6 +88,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell_fn,
         ))
+        .layer(middleware::from_fn(server_fn_status::correct))
         .layer(sessions::layer(state.pool.clone(), config))
         .layer(middleware::from_fn_with_state(
             config.trust_forwarded_for,

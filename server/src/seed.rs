@@ -3,6 +3,7 @@
 
 pub mod catalogue;
 mod catalogue_content;
+pub mod rating;
 
 use anyhow::Context;
 use sqlx::PgPool;
@@ -25,6 +26,8 @@ pub struct SeedReport {
     pub accounts_created: usize,
     /// What the catalogue step inserted; `None` when the catalogue was already there.
     pub catalogue: Option<catalogue::CatalogueReport>,
+    /// What the rating step inserted; `None` when events were already there.
+    pub rating: Option<rating::RatingReport>,
 }
 
 struct DemoOrganisation {
@@ -126,11 +129,17 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<SeedReport> {
     let catalogue = catalogue::load(&mut tx)
         .await
         .context("seeding the catalogue")?;
+    // Demo inspectors share the demo password; one hash serves them all.
+    let hash = password::hash_password(DEMO_PASSWORD.to_owned()).await?;
+    let rating = rating::load(&mut tx, &hash)
+        .await
+        .context("seeding the rating")?;
     tx.commit().await?;
     Ok(SeedReport {
         region_created,
         accounts_created,
         catalogue,
+        rating,
     })
 }
 

@@ -34,6 +34,8 @@ const EVERYONE: &[Who] = &[Anonymous, Business, Inspector, Manager, Consultant, 
 const SIGNED_IN: &[Who] = &[Business, Inspector, Manager, Consultant, Admin];
 const MANAGERS: &[Who] = &[Manager, Admin];
 const ADMIN: &[Who] = &[Admin];
+/// Who takes part in events: the business and the staff of bodies.
+const PARTIES: &[Who] = &[Business, Inspector, Manager];
 
 /// Every server function and who may call it. Allowed calls must succeed (2xx) with a valid
 /// request; refused ones answer 401 (anonymous) or 403.
@@ -55,6 +57,12 @@ const MATRIX: &[(&str, &[Who])] = &[
     ("/api/catalogue/risk", EVERYONE),
     ("/api/catalogue/can_edit", EVERYONE),
     ("/api/catalogue/can_edit_body", EVERYONE),
+    // Before organisations/add below, which makes every caller a business too.
+    ("/api/rating/criteria", EVERYONE),
+    // Each party finds an event it took part in; others cannot look events up at all.
+    ("/api/rating/event", PARTIES),
+    // Every signed-in user may push; what each operation may do is checked per operation.
+    ("/api/sync/push", SIGNED_IN),
     ("/api/session/me", SIGNED_IN),
     ("/api/session/logout_everywhere", SIGNED_IN),
     ("/api/session/switch", SIGNED_IN),
@@ -174,6 +182,31 @@ impl Fixture {
             | "/api/catalogue/news" => json!({ "page": 1 }),
             "/api/catalogue/search" => json!({ "query": "пожарн" }),
             "/api/catalogue/can_edit" => json!({ "slug": "chs-nadzor" }),
+            "/api/rating/criteria" => json!({}),
+            "/api/sync/push" => json!({ "ops": [] }),
+            "/api/rating/event" => {
+                let number: String = if who == Business {
+                    sqlx::query_scalar(
+                        "SELECT e.erknm_number FROM control_event e
+                         JOIN organisation o ON o.id = e.organisation_id
+                         WHERE o.inn = '2721001237' ORDER BY 1 LIMIT 1",
+                    )
+                    .fetch_one(&self.pool)
+                    .await
+                    .unwrap()
+                } else {
+                    sqlx::query_scalar(
+                        "SELECT e.erknm_number FROM control_event e
+                         JOIN control_body b ON b.id = e.body_id
+                         WHERE b.organisation_id = $1 ORDER BY 1 LIMIT 1",
+                    )
+                    .bind(self.control_body)
+                    .fetch_one(&self.pool)
+                    .await
+                    .unwrap()
+                };
+                json!({ "number": number })
+            }
             "/api/catalogue/can_edit_body" => json!({ "slug": "gku" }),
             "/api/catalogue/faq/add" => json!({
                 "kind_slug": "chs-nadzor",

@@ -177,6 +177,43 @@ async fn seeding_the_demo_twice_changes_nothing(pool: PgPool) {
     .await
     .unwrap();
     assert!(amur >= 1);
+
+    // The rating: 5,000 events over two years, events of the demo business left to rate, and
+    // every body's inspectors; none of it loaded twice.
+    let rating = first.rating.expect("the rating is loaded the first time");
+    assert!(second.rating.is_none(), "and not again");
+    assert_eq!(rating.events, 5_000);
+    assert_eq!(count("control_event").await, 5_000);
+    assert_eq!(count("rating").await, rating.ratings as i64);
+    assert!(rating.ratings > 2_000, "{rating:?}");
+    let (oldest, unrated_demo): (i32, i64) = sqlx::query_as(
+        "SELECT (SELECT current_date - min(starts_on) FROM control_event),
+                (SELECT count(*) FROM control_event e JOIN organisation o ON o.id = e.organisation_id
+                 WHERE o.inn = '2721001237' AND e.event_type IN ('knm', 'pm', 'consultation')
+                   AND NOT EXISTS (SELECT 1 FROM rating r WHERE r.event_id = e.id))",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(oldest <= 730, "within the last two years: {oldest}");
+    assert!(unrated_demo >= 5, "{unrated_demo}");
+    let (criteria_business, criteria_body): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE side = 'business'), count(*) FILTER (WHERE side = 'body')
+         FROM rating_criterion",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((criteria_business, criteria_body), (5, 4));
+    // Every body has inspectors, and events are spread over all of them.
+    let (bodies_without_events,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM control_body b
+         WHERE NOT EXISTS (SELECT 1 FROM control_event e WHERE e.body_id = b.id)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(bodies_without_events, 0);
 }
 
 #[sqlx::test(migrations = "../migrations")]
