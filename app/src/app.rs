@@ -102,6 +102,9 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/news") view=NewsPage />
                     <Route path=path!("/risk") view=RiskPage />
                     <Route path=path!("/search") view=SearchPage />
+                    <Route path=path!("/rate") view=crate::ui::rate::RatePage />
+                    <Route path=path!("/rate/:id") view=crate::ui::rate::RatePage />
+                    <Route path=path!("/drafts") view=crate::ui::rate::DraftsPage />
                 </Routes>
             </Layout>
         </Router>

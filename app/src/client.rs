@@ -5,6 +5,7 @@
 pub mod idb;
 pub mod network;
 pub mod offline_catalogue;
+pub mod outbox;
 pub mod prefs;
 pub mod pwa;
 pub mod session;

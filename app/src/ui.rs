@@ -12,4 +12,6 @@ pub mod layout;
 pub mod nav;
 pub mod not_found;
 pub mod offline;
+pub mod rate;
+pub mod scan;
 pub mod user_chip;

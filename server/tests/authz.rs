@@ -63,6 +63,7 @@ const MATRIX: &[(&str, &[Who])] = &[
     ("/api/rating/event", PARTIES),
     // Every signed-in user may push; what each operation may do is checked per operation.
     ("/api/sync/push", SIGNED_IN),
+    ("/api/rating/my_events", SIGNED_IN),
     ("/api/session/me", SIGNED_IN),
     ("/api/session/logout_everywhere", SIGNED_IN),
     ("/api/session/switch", SIGNED_IN),
@@ -184,6 +185,7 @@ impl Fixture {
             "/api/catalogue/can_edit" => json!({ "slug": "chs-nadzor" }),
             "/api/rating/criteria" => json!({}),
             "/api/sync/push" => json!({ "ops": [] }),
+            "/api/rating/my_events" => json!({}),
             "/api/rating/event" => {
                 let number: String = if who == Business {
                     sqlx::query_scalar(

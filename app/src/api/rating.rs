@@ -138,3 +138,85 @@ pub async fn find_event(number: String) -> Result<EventCard, AppError> {
     .await;
     respond(result)
 }
+
+/// The latest events the signed-in user may rate and has not rated yet: a business's events
+/// (as the business), the events of the staff member's body (as the body). Empty for others.
+#[server(endpoint = "rating/my_events", input = Json, output = Json)]
+pub async fn my_events() -> Result<Vec<EventCard>, AppError> {
+    use crate::domain::account::Role;
+    use crate::domain::rating::Side;
+    use crate::server::{authz, respond};
+    /// How many events the list offers.
+    const LATEST: i64 = 20;
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        number: String,
+        event_type: String,
+        body: String,
+        kind: String,
+        organisation: String,
+        starts_on: String,
+        ends_on: String,
+    }
+    let result = async {
+        let (state, actor) = authz::signed_in().await?;
+        let mut cards = Vec::new();
+        for (side, roles) in [
+            (Side::Business, &[Role::Business][..]),
+            (Side::Body, &[Role::KnoStaff, Role::KnoManager][..]),
+        ] {
+            let organisations: Vec<uuid::Uuid> = actor
+                .roles
+                .iter()
+                .filter(|g| roles.contains(&g.role))
+                .map(|g| match side {
+                    Side::Body => g.parent_id.unwrap_or(g.organisation_id),
+                    Side::Business => g.organisation_id,
+                })
+                .collect();
+            if organisations.is_empty() {
+                continue;
+            }
+            let column = match side {
+                Side::Business => "e.organisation_id",
+                Side::Body => "b.organisation_id",
+            };
+            let rows: Vec<Row> = sqlx::query_as(&format!(
+                "SELECT e.erknm_number AS number, e.event_type, b.name AS body, k.name AS kind,
+                        o.name AS organisation, e.starts_on::text AS starts_on,
+                        e.ends_on::text AS ends_on
+                 FROM control_event e
+                 JOIN control_body b ON b.id = e.body_id
+                 JOIN control_kind k ON k.id = e.kind_id
+                 JOIN organisation o ON o.id = e.organisation_id
+                 WHERE {column} = ANY($1) AND e.ends_on <= current_date
+                   AND ($2 = 'business' OR e.event_type <> 'consultation')
+                   AND NOT EXISTS (SELECT 1 FROM rating r WHERE r.event_id = e.id AND r.side = $2)
+                 ORDER BY e.ends_on DESC, e.erknm_number
+                 LIMIT $3"
+            ))
+            .bind(&organisations)
+            .bind(side.as_str())
+            .bind(LATEST)
+            .fetch_all(&state.pool)
+            .await
+            .map_err(|e| AppError::internal("listing events to rate", e))?;
+            cards.extend(rows.into_iter().filter_map(|r| {
+                Some(EventCard {
+                    number: r.number,
+                    event_type: EventType::parse(&r.event_type)?,
+                    body: r.body,
+                    kind: r.kind,
+                    organisation: r.organisation,
+                    starts_on: r.starts_on,
+                    ends_on: r.ends_on,
+                    side: Some(side),
+                    rated: false,
+                })
+            }));
+        }
+        Ok(cards)
+    }
+    .await;
+    respond(result)
+}

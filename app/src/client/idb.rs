@@ -9,9 +9,12 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 const DATABASE: &str = "knd";
-const VERSION: u32 = 1;
-/// The object store of the catalogue copy (and later stores of drafts and the outbox).
+const VERSION: u32 = 2;
+/// The object store of the catalogue copy.
 pub const CATALOGUE: &str = "catalogue";
+/// Drafts and the outbox in one store: an item's status says whether it waits to be sent, so
+/// "submitted" and "queued" are one write, never two.
+pub const ITEMS: &str = "items";
 
 /// Resolves with the request's result once it succeeds.
 async fn settle(request: &IdbRequest) -> Result<JsValue, JsValue> {
@@ -66,8 +69,10 @@ async fn open() -> Result<IdbDatabase, JsValue> {
     let upgrading = request.clone();
     let on_upgrade = Closure::once_into_js(move |_: web_sys::Event| {
         if let Ok(db) = upgrading.result().and_then(|r| r.dyn_into::<IdbDatabase>()) {
-            if !db.object_store_names().contains(CATALOGUE) {
-                let _ = db.create_object_store(CATALOGUE);
+            for store in [CATALOGUE, ITEMS] {
+                if !db.object_store_names().contains(store) {
+                    let _ = db.create_object_store(store);
+                }
             }
         }
     });
@@ -93,6 +98,29 @@ pub async fn put_all(store: &str, entries: &[(&str, &str)]) -> Result<(), JsValu
     for (key, value) in entries {
         object_store.put_with_key(&JsValue::from_str(value), &JsValue::from_str(key))?;
     }
+    let result = committed(&tx).await;
+    db.close();
+    result
+}
+
+/// Every string in a store.
+pub async fn get_all(store: &str) -> Result<Vec<String>, JsValue> {
+    let db = open().await?;
+    let tx = db.transaction_with_str(store)?;
+    let request = tx.object_store(store)?.get_all()?;
+    let values = settle(&request).await?;
+    db.close();
+    Ok(js_sys::Array::from(&values)
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect())
+}
+
+/// Removes the entry under `key`.
+pub async fn delete(store: &str, key: &str) -> Result<(), JsValue> {
+    let db = open().await?;
+    let tx = db.transaction_with_str_and_mode(store, IdbTransactionMode::Readwrite)?;
+    tx.object_store(store)?.delete(&JsValue::from_str(key))?;
     let result = committed(&tx).await;
     db.close();
     result

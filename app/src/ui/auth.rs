@@ -41,7 +41,7 @@ pub fn LoginPage() -> impl IntoView {
         <Meta name="description" content=move || t_string!(i18n, auth.login_description) />
         <section class="form-page" aria-labelledby="login-title">
             <h1 id="login-title">{t!(i18n, auth.login_title)}</h1>
-            <form class="form" on:submit=submit novalidate>
+            <form class="form" method="post" on:submit=submit novalidate>
                 <TextField
                     id="email"
                     label=Signal::derive(move || t_string!(i18n, auth.email).to_owned())
@@ -133,7 +133,7 @@ pub fn SignupPage() -> impl IntoView {
         <section class="form-page" aria-labelledby="signup-title">
             <h1 id="signup-title">{t!(i18n, auth.signup_title)}</h1>
             <p class="muted">{t!(i18n, auth.signup_lead)}</p>
-            <form class="form" on:submit=submit novalidate>
+            <form class="form" method="post" on:submit=submit novalidate>
                 <TextField
                     id="display_name"
                     label=Signal::derive(move || t_string!(i18n, auth.display_name).to_owned())

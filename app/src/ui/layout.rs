@@ -22,6 +22,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     provide_pwa();
     provide_session();
     provide_catalogue_copy();
+    crate::client::outbox::provide_outbox();
     let location = use_location();
     // The first run is the page load itself, which the worker stores on its way through.
     Effect::new(move |previous: Option<()>| {

@@ -1,0 +1,200 @@
+//! Scanning the QR code on an event document with the phone's camera, decoded on the device:
+//! by the browser's `BarcodeDetector` where it exists, otherwise by our Rust decoder
+//! (`crate::qr`) on frames drawn to a canvas. Nothing leaves the device.
+
+use leptos::prelude::*;
+
+use crate::i18n::{t, use_i18n};
+
+#[component]
+pub fn QrScanner(on_text: Callback<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let active = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+    let video = NodeRef::<leptos::html::Video>::new();
+    let start = move |_| {
+        failed.set(false);
+        active.set(true);
+        #[cfg(feature = "hydrate")]
+        imp::start(video, active, failed, on_text);
+    };
+    let stop = move |_| {
+        active.set(false);
+        #[cfg(feature = "hydrate")]
+        imp::stop(video);
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let _ = on_text;
+    view! {
+        <div class="scanner">
+            <Show
+                when=move || active.get()
+                fallback=move || {
+                    view! {
+                        <button type="button" class="button" on:click=start>
+                            {t!(i18n, rate.scan)}
+                        </button>
+                    }
+                }
+            >
+                <p class="hint">{t!(i18n, rate.scan_hint)}</p>
+                <video node_ref=video class="scanner-video" autoplay muted playsinline></video>
+                <button type="button" class="button" on:click=stop>
+                    {t!(i18n, rate.scan_stop)}
+                </button>
+            </Show>
+            <p class="field-error" role="alert" hidden=move || !failed.get()>
+                {t!(i18n, rate.scan_unavailable)}
+            </p>
+        </div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod imp {
+    use leptos::prelude::*;
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+
+    /// Frames are examined this often while the camera is on.
+    const EVERY_MS: u32 = 300;
+
+    pub fn start(
+        video: NodeRef<leptos::html::Video>,
+        active: RwSignal<bool>,
+        failed: RwSignal<bool>,
+        on_text: Callback<String>,
+    ) {
+        leptos::task::spawn_local(async move {
+            if run(video, active, on_text).await.is_err() {
+                failed.set(true);
+                active.set(false);
+            }
+            stop(video);
+        });
+    }
+
+    pub fn stop(video: NodeRef<leptos::html::Video>) {
+        if let Some(video) = video.get_untracked() {
+            if let Some(stream) = video
+                .src_object()
+                .and_then(|s| s.dyn_into::<web_sys::MediaStream>().ok())
+            {
+                for track in stream.get_tracks().iter() {
+                    if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+                        track.stop();
+                    }
+                }
+            }
+            video.set_src_object(None);
+        }
+    }
+
+    async fn sleep(ms: u32) {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            let _ =
+                window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        });
+        let _ = JsFuture::from(promise).await;
+    }
+
+    async fn run(
+        video: NodeRef<leptos::html::Video>,
+        active: RwSignal<bool>,
+        on_text: Callback<String>,
+    ) -> Result<(), JsValue> {
+        let devices = window().navigator().media_devices()?;
+        let constraints = web_sys::MediaStreamConstraints::new();
+        let video_constraints = js_sys::Object::new();
+        js_sys::Reflect::set(
+            &video_constraints,
+            &"facingMode".into(),
+            &"environment".into(),
+        )?;
+        constraints.set_video(&video_constraints);
+        let stream: web_sys::MediaStream =
+            JsFuture::from(devices.get_user_media_with_constraints(&constraints)?)
+                .await?
+                .dyn_into()?;
+        // The <video> appears with `active`; wait for it.
+        let mut element = None;
+        for _ in 0..20 {
+            if let Some(v) = video.get_untracked() {
+                element = Some(v);
+                break;
+            }
+            sleep(50).await;
+        }
+        let element: web_sys::HtmlVideoElement = element.ok_or("no video element")?;
+        element.set_src_object(Some(&stream));
+        let detector = barcode_detector();
+        let canvas: web_sys::HtmlCanvasElement = document().create_element("canvas")?.dyn_into()?;
+        while active.get_untracked() {
+            sleep(EVERY_MS).await;
+            let (w, h) = (element.video_width(), element.video_height());
+            if w == 0 || h == 0 {
+                continue;
+            }
+            let text = match &detector {
+                Some(detector) => detect(detector, &element).await,
+                None => decode_frame(&canvas, &element, w, h),
+            };
+            if let Some(text) = text {
+                on_text.run(text);
+                active.set(false);
+            }
+        }
+        Ok(())
+    }
+
+    /// The browser's own detector, when it has one for QR codes.
+    fn barcode_detector() -> Option<JsValue> {
+        let constructor = js_sys::Reflect::get(&window(), &"BarcodeDetector".into()).ok()?;
+        let constructor: js_sys::Function = constructor.dyn_into().ok()?;
+        let options = js_sys::Object::new();
+        let formats = js_sys::Array::of1(&"qr_code".into());
+        js_sys::Reflect::set(&options, &"formats".into(), &formats).ok()?;
+        js_sys::Reflect::construct(&constructor, &js_sys::Array::of1(&options)).ok()
+    }
+
+    async fn detect(detector: &JsValue, video: &web_sys::HtmlVideoElement) -> Option<String> {
+        let method: js_sys::Function = js_sys::Reflect::get(detector, &"detect".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let promise: js_sys::Promise = method.call1(detector, video).ok()?.dyn_into().ok()?;
+        let found = js_sys::Array::from(&JsFuture::from(promise).await.ok()?);
+        let first = found.get(0);
+        js_sys::Reflect::get(&first, &"rawValue".into())
+            .ok()?
+            .as_string()
+    }
+
+    fn decode_frame(
+        canvas: &web_sys::HtmlCanvasElement,
+        video: &web_sys::HtmlVideoElement,
+        w: u32,
+        h: u32,
+    ) -> Option<String> {
+        // About 640 px on the long side: enough modules per pixel, little work per frame.
+        let scale = (640.0 / f64::from(w.max(h))).min(1.0);
+        let (cw, ch) = ((f64::from(w) * scale) as u32, (f64::from(h) * scale) as u32);
+        canvas.set_width(cw);
+        canvas.set_height(ch);
+        let context: web_sys::CanvasRenderingContext2d =
+            canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        context
+            .draw_image_with_html_video_element_and_dw_and_dh(
+                video,
+                0.0,
+                0.0,
+                f64::from(cw),
+                f64::from(ch),
+            )
+            .ok()?;
+        let data = context
+            .get_image_data(0.0, 0.0, f64::from(cw), f64::from(ch))
+            .ok()?;
+        crate::qr::decode_rgba(cw, ch, &data.data())
+    }
+}
