@@ -105,6 +105,11 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/rate") view=crate::ui::rate::RatePage />
                     <Route path=path!("/rate/:id") view=crate::ui::rate::RatePage />
                     <Route path=path!("/drafts") view=crate::ui::rate::DraftsPage />
+                    <Route path=path!("/ratings/feedback") view=crate::ui::feedback::FeedbackPage />
+                    <Route
+                        path=path!("/cabinet/ratings")
+                        view=crate::ui::feedback::ManagerRatingsPage
+                    />
                 </Routes>
             </Layout>
         </Router>

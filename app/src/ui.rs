@@ -5,6 +5,7 @@ pub mod app_status;
 pub mod auth;
 pub mod cabinet;
 pub mod catalogue;
+pub mod feedback;
 pub mod form;
 pub mod home;
 pub mod lang_switch;

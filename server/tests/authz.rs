@@ -64,6 +64,14 @@ const MATRIX: &[(&str, &[Who])] = &[
     // Every signed-in user may push; what each operation may do is checked per operation.
     ("/api/sync/push", SIGNED_IN),
     ("/api/rating/my_events", SIGNED_IN),
+    ("/api/rating/reviews", EVERYONE),
+    // Alerts and internal actions are the body's own work: its manager only.
+    ("/api/rating/alerts", &[Manager]),
+    ("/api/rating/act", &[Manager]),
+    // The rated party replies: the body's manager to a rating of the body, the business to a
+    // rating of the business (each gets one of its own in the request below).
+    ("/api/rating/reply", &[Business, Manager]),
+    ("/api/rating/hide", ADMIN),
     ("/api/session/me", SIGNED_IN),
     ("/api/session/logout_everywhere", SIGNED_IN),
     ("/api/session/switch", SIGNED_IN),
@@ -144,6 +152,29 @@ impl Fixture {
         }
     }
 
+    /// A new low rating (unconfirmed, so it never collides with another): of the demo
+    /// manager's body by the demo business (`business`), or of the demo business by that body.
+    async fn fresh_rating(&self, side: &str) -> Uuid {
+        let id = Uuid::now_v7();
+        sqlx::query(
+            "INSERT INTO rating (id, side, event_type, event_date, body_id, kind_id,
+                                 organisation_id, average, low, comment)
+             SELECT $1, $2, 'knm', current_date - 3, b.id, k.id, o.id, 3, true, 'Долго.'
+             FROM control_body b
+             JOIN control_kind k ON k.body_id = b.id
+             JOIN organisation o ON o.inn = '2721001237' AND o.parent_id IS NULL
+             WHERE b.organisation_id = $3
+             ORDER BY k.slug LIMIT 1",
+        )
+        .bind(id)
+        .bind(side)
+        .bind(self.control_body)
+        .execute(&self.pool)
+        .await
+        .unwrap();
+        id
+    }
+
     /// A valid legal entity form with a fresh ИНН.
     fn new_legal_entity(&self, kind: &str) -> Value {
         let n = self.next();
@@ -185,7 +216,18 @@ impl Fixture {
             "/api/catalogue/can_edit" => json!({ "slug": "chs-nadzor" }),
             "/api/rating/criteria" => json!({}),
             "/api/sync/push" => json!({ "ops": [] }),
-            "/api/rating/my_events" => json!({}),
+            "/api/rating/my_events" | "/api/rating/alerts" => json!({}),
+            "/api/rating/reviews" => json!({ "body": null, "page": 1 }),
+            "/api/rating/reply" => {
+                let side = if who == Business { "body" } else { "business" };
+                json!({ "rating_id": self.fresh_rating(side).await, "text": "Спасибо за оценку." })
+            }
+            "/api/rating/act" => {
+                json!({ "rating_id": self.fresh_rating("business").await, "note": "Проведена беседа." })
+            }
+            "/api/rating/hide" => {
+                json!({ "rating_id": self.fresh_rating("business").await, "reason": "Оскорбления." })
+            }
             "/api/rating/event" => {
                 let number: String = if who == Business {
                     sqlx::query_scalar(

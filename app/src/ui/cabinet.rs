@@ -76,9 +76,45 @@ fn Cabinet(user: CurrentUser) -> impl IntoView {
         <Show when=move || business_view>
             <organisations::Organisations />
         </Show>
+        <RatingLinks role=role />
         <Show when=move || manages>
             <staff::Staff is_admin=role == Some(Role::Admin) />
         </Show>
+    }
+}
+
+/// Where the rating starts for each role: rating an event, the device's drafts, and for a
+/// body's manager the alerts about low ratings.
+#[component]
+fn RatingLinks(role: Option<Role>) -> impl IntoView {
+    let i18n = use_i18n();
+    let rates = matches!(
+        role,
+        None | Some(Role::Business | Role::KnoStaff | Role::KnoManager)
+    );
+    let manager = role == Some(Role::KnoManager);
+    view! {
+        <section class="panel" aria-labelledby="rating-title">
+            <h2 id="rating-title">{t!(i18n, feedback.section)}</h2>
+            <p class="actions">
+                <Show when=move || rates>
+                    <a class="button primary" href="/rate">
+                        {t!(i18n, feedback.rate)}
+                    </a>
+                    <a class="button" href="/drafts">
+                        {t!(i18n, feedback.drafts)}
+                    </a>
+                </Show>
+                <Show when=move || manager>
+                    <a class="button" href="/cabinet/ratings">
+                        {t!(i18n, feedback.alerts_title)}
+                    </a>
+                </Show>
+                <a class="button" href="/ratings/feedback">
+                    {t!(i18n, feedback.title)}
+                </a>
+            </p>
+        </section>
     }
 }
 

@@ -1,0 +1,324 @@
+//! `/ratings/feedback`: ratings one by one with their comments and the rated party's replies
+//! (right to reply), and `/cabinet/ratings`: the manager's alert list of low ratings, their
+//! staff by name, and the median time to react.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+
+use crate::api::rating_feedback::{act, low_rating_alerts, reply, reviews, Alert, Review};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::ui::catalogue::{date, LoadError};
+use crate::ui::form::{field_error, FormError};
+
+fn type_label(event_type: &str) -> &'static str {
+    match event_type {
+        "knm" => "КНМ",
+        "pm" => "Профилактическое мероприятие",
+        _ => "Консультация",
+    }
+}
+
+#[component]
+fn ReviewCard(review: Review, #[prop(optional)] children: Option<Children>) -> impl IntoView {
+    let i18n = use_i18n();
+    let rated = if review.side == "business" {
+        review.body.clone()
+    } else {
+        review.organisation.clone()
+    };
+    view! {
+        <article class="card review" id=format!("rating-{}", review.id)>
+            <h3>
+                {rated} " — " <span class="score">{format!("{:.1}", review.average)}</span>
+                " / 10"
+            </h3>
+            <p class="muted">
+                {format!(
+                    "{} · {} · {}",
+                    type_label(&review.event_type),
+                    review.kind,
+                    date(&review.event_date),
+                )}
+                {review
+                    .unconfirmed
+                    .then(|| {
+                        view! {
+                            " · "
+                            {t!(i18n, feedback.unconfirmed)}
+                        }
+                    })}
+            </p>
+            <ul class="plain scores">
+                {review
+                    .scores
+                    .iter()
+                    .map(|s| {
+                        let low = s.score < 5;
+                        view! {
+                            <li class:low=low>
+                                {format!("{}: {}", s.criterion, s.score)}
+                                {(!s.reasons.is_empty()).then(|| format!(" ({})", s.reasons.len()))}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {match (&review.hidden_reason, &review.comment) {
+                (Some(reason), _) => {
+                    view! {
+                        <p class="notice">{t!(i18n, feedback.hidden)} ": " {reason.clone()}</p>
+                    }
+                        .into_any()
+                }
+                (None, Some(comment)) => {
+                    view! { <blockquote>{comment.clone()}</blockquote> }.into_any()
+                }
+                (None, None) => ().into_any(),
+            }}
+            {review
+                .reply
+                .clone()
+                .map(|text| {
+                    view! {
+                        <div class="reply">
+                            <p class="muted">{t!(i18n, feedback.reply_of_rated)}</p>
+                            <p>{text}</p>
+                        </div>
+                    }
+                })}
+            {children.map(|c| c())}
+        </article>
+    }
+}
+
+#[component]
+pub fn FeedbackPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let list = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                q.get("body"),
+                q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1usize),
+            )
+        },
+        |(body, page)| reviews(body, page),
+    );
+    view! {
+        <Title text=move || t_string!(i18n, feedback.title) />
+        <Meta name="description" content=move || t_string!(i18n, feedback.description) />
+        <h1>{t!(i18n, feedback.title)}</h1>
+        <p class="lead">{t!(i18n, feedback.lead)}</p>
+        <Suspense fallback=move || {
+            view! { <p class="muted">{t!(i18n, loading)}</p> }
+        }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(items) if items.is_empty() => {
+                        view! { <p class="muted">{t!(i18n, feedback.empty)}</p> }.into_any()
+                    }
+                    Ok(items) => {
+                        view! {
+                            <div class="reviews">
+                                {items
+                                    .into_iter()
+                                    .map(|r| view! { <ReviewCard review=r /> })
+                                    .collect_view()}
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <LoadError error=error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ManagerRatingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = LocalResource::new(low_rating_alerts);
+    view! {
+        <Title text=move || t_string!(i18n, feedback.alerts_title) />
+        <h1>{t!(i18n, feedback.alerts_title)}</h1>
+        {move || match data.get() {
+            None => view! { <p class="muted">{t!(i18n, loading)}</p> }.into_any(),
+            Some(Err(error)) => view! { <LoadError error=error /> }.into_any(),
+            Some(Ok(a)) => {
+                view! {
+                    <p class="lead">{a.body.clone()}</p>
+                    <dl class="figures">
+                        <div>
+                            <dt>{t!(i18n, feedback.unanswered)}</dt>
+                            <dd data-unanswered=a.unanswered.to_string()>{a.unanswered}</dd>
+                        </div>
+                        <div>
+                            <dt>{t!(i18n, feedback.median_reaction)}</dt>
+                            <dd>
+                                {a
+                                    .median_reaction_hours
+                                    .map(|h| format!("{h:.1} ч"))
+                                    .unwrap_or_else(|| "—".to_owned())}
+                            </dd>
+                        </div>
+                    </dl>
+                    <section aria-labelledby="staff-title">
+                        <h2 id="staff-title">{t!(i18n, feedback.staff)}</h2>
+                        <table class="table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t!(i18n, feedback.name)}</th>
+                                    <th scope="col">{t!(i18n, feedback.count)}</th>
+                                    <th scope="col">{t!(i18n, feedback.average)}</th>
+                                    <th scope="col">{t!(i18n, feedback.low)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {a
+                                    .staff
+                                    .iter()
+                                    .map(|s| {
+                                        view! {
+                                            <tr>
+                                                <td>{s.name.clone()}</td>
+                                                <td>{s.count}</td>
+                                                <td>
+                                                    {s
+                                                        .average
+                                                        .map(|v| format!("{v:.1}"))
+                                                        .unwrap_or_else(|| "—".into())}
+                                                </td>
+                                                <td>{s.low}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </section>
+                    <section aria-labelledby="alerts-title">
+                        <h2 id="alerts-title">{t!(i18n, feedback.alerts)}</h2>
+                        {a
+                            .alerts
+                            .into_iter()
+                            .map(|alert| view! { <AlertCard alert=alert /> })
+                            .collect_view()}
+                    </section>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn AlertCard(alert: Alert) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = StoredValue::new(alert.review.id.clone());
+    let answered = alert.review.reply.is_some();
+    let reply_text = RwSignal::new(String::new());
+    let note_text = RwSignal::new(String::new());
+    let send_reply = Action::new(|(id, text): &(String, String)| reply(id.clone(), text.clone()));
+    let send_note = Action::new(|(id, note): &(String, String)| act(id.clone(), note.clone()));
+    let replied = RwSignal::new(None::<String>);
+    let noted = RwSignal::new(Vec::<String>::new());
+    Effect::new(move |_| {
+        if let Some(Ok(())) = send_reply.value().get() {
+            replied.set(Some(reply_text.get_untracked()));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = send_note.value().get() {
+            noted.update(|n| n.push(note_text.get_untracked()));
+            note_text.set(String::new());
+        }
+    });
+    let reply_error = Signal::derive(move || send_reply.value().get().and_then(Result::err));
+    let note_error = Signal::derive(move || send_note.value().get().and_then(Result::err));
+    let reply_field = Signal::derive(field_error(reply_error, "text"));
+    let inspectors = alert.inspectors.join(", ");
+    let actions = alert.actions.clone();
+    let reacted = alert.reacted_after_hours;
+    view! {
+        <ReviewCard review=alert.review>
+            <p class="muted">{t!(i18n, feedback.inspectors)} ": " {inspectors}</p>
+            {reacted
+                .map(|h| {
+                    view! {
+                        <p class="muted">
+                            {t!(i18n, feedback.reacted_after)} {format!(" {h:.1} ч")}
+                        </p>
+                    }
+                })}
+            <ul class="plain">
+                {actions.into_iter().map(|a| view! { <li>{a}</li> }).collect_view()}
+                {move || noted.get().into_iter().map(|a| view! { <li>{a}</li> }).collect_view()}
+            </ul>
+            {move || {
+                replied
+                    .get()
+                    .map(|text| {
+                        view! {
+                            <div class="reply">
+                                <p class="muted">{t!(i18n, feedback.reply_of_rated)}</p>
+                                <p>{text}</p>
+                            </div>
+                        }
+                    })
+            }}
+            <Show when=move || !answered && replied.get().is_none()>
+                <form
+                    class="form"
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        send_reply.dispatch((id.get_value(), reply_text.get_untracked()));
+                    }
+                >
+                    <div class="field" class:invalid=move || reply_field.get().is_some()>
+                        <label for=format!(
+                            "reply-{}",
+                            id.get_value(),
+                        )>{t!(i18n, feedback.public_reply)}</label>
+                        <textarea
+                            id=format!("reply-{}", id.get_value())
+                            rows="3"
+                            bind:value=reply_text
+                        ></textarea>
+                        <p class="field-error" role="alert">
+                            {move || reply_field.get()}
+                        </p>
+                    </div>
+                    <button
+                        type="submit"
+                        class="button primary"
+                        disabled=move || send_reply.pending().get()
+                    >
+                        {t!(i18n, feedback.publish)}
+                    </button>
+                </form>
+            </Show>
+            <form
+                class="form"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    send_note.dispatch((id.get_value(), note_text.get_untracked()));
+                }
+            >
+                <div class="field">
+                    <label for=format!(
+                        "note-{}",
+                        id.get_value(),
+                    )>{t!(i18n, feedback.internal_action)}</label>
+                    <input id=format!("note-{}", id.get_value()) bind:value=note_text />
+                </div>
+                <FormError error=note_error />
+                <button type="submit" class="button" disabled=move || send_note.pending().get()>
+                    {t!(i18n, feedback.record)}
+                </button>
+            </form>
+        </ReviewCard>
+    }
+}
