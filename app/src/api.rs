@@ -8,6 +8,7 @@ pub mod catalogue_edit;
 pub mod organisations;
 pub mod portal;
 pub mod rating;
+pub mod ratings;
 pub mod session;
 pub mod staff;
 pub mod sync;

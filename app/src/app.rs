@@ -23,6 +23,7 @@ use crate::ui::{
     layout::Layout,
     not_found::NotFound,
     offline::OfflinePage,
+    ratings::{methodology::MethodologyPage, RatingsPage},
 };
 
 /// The path of the offline shell the service worker precaches and falls back to.
@@ -102,6 +103,12 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/news") view=NewsPage />
                     <Route path=path!("/risk") view=RiskPage />
                     <Route path=path!("/search") view=SearchPage />
+                    <Route path=path!("/ratings") view=RatingsPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/ratings/methodology")
+                        view=MethodologyPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Layout>
         </Router>
