@@ -120,7 +120,11 @@ fn Overview(o: RatingsSummary) -> impl IntoView {
                     .map(|b| {
                         view! {
                             <h3>{b.name}</h3>
-                            <Charts id=b.slug distribution=b.distribution trend=b.trend />
+                            <Charts
+                                id=format!("body-{}", b.slug)
+                                distribution=b.distribution
+                                trend=b.trend
+                            />
                         }
                     })
                     .collect_view()}
