@@ -9,6 +9,7 @@ pub mod organisations;
 pub mod portal;
 pub mod rating;
 pub mod rating_feedback;
+pub mod ratings;
 pub mod session;
 pub mod staff;
 pub mod sync;

@@ -23,6 +23,7 @@ use crate::ui::{
     layout::Layout,
     not_found::NotFound,
     offline::OfflinePage,
+    ratings::{methodology::MethodologyPage, RatingsPage},
 };
 
 /// The path of the offline shell the service worker precaches and falls back to.
@@ -109,6 +110,12 @@ fn Document() -> impl IntoView {
                     <Route
                         path=path!("/cabinet/ratings")
                         view=crate::ui::feedback::ManagerRatingsPage
+                    />
+                    <Route path=path!("/ratings") view=RatingsPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/ratings/methodology")
+                        view=MethodologyPage
+                        ssr=SsrMode::Async
                     />
                 </Routes>
             </Layout>

@@ -6,4 +6,5 @@ pub mod catalogue;
 pub mod erknm;
 pub mod organisation;
 pub mod rating;
+pub mod rating_stats;
 pub mod registry_number;

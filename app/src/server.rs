@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod organisation;
 pub mod password;
 pub mod rating;
+pub mod rating_stats;
 pub mod region;
 pub mod release;
 pub mod risk;

@@ -59,6 +59,8 @@ const MATRIX: &[(&str, &[Who])] = &[
     ("/api/catalogue/can_edit_body", EVERYONE),
     // Before organisations/add below, which makes every caller a business too.
     ("/api/rating/criteria", EVERYONE),
+    // The public rating: all figures are open, raters and staff names never are.
+    ("/api/ratings/overview", EVERYONE),
     // Each party finds an event it took part in; others cannot look events up at all.
     ("/api/rating/event", PARTIES),
     // Every signed-in user may push; what each operation may do is checked per operation.
@@ -214,7 +216,7 @@ impl Fixture {
             | "/api/catalogue/news" => json!({ "page": 1 }),
             "/api/catalogue/search" => json!({ "query": "пожарн" }),
             "/api/catalogue/can_edit" => json!({ "slug": "chs-nadzor" }),
-            "/api/rating/criteria" => json!({}),
+            "/api/rating/criteria" | "/api/ratings/overview" => json!({}),
             "/api/sync/push" => json!({ "ops": [] }),
             "/api/rating/my_events" | "/api/rating/alerts" => json!({}),
             "/api/rating/reviews" => json!({ "body": null, "page": 1 }),

@@ -29,6 +29,7 @@ pub fn HomePage() -> impl IntoView {
                 <ServiceCard
                     title=move || t_string!(i18n, home.rating_title)
                     text=move || t_string!(i18n, home.rating_text)
+                    href="/ratings"
                 />
                 <ServiceCard
                     title=move || t_string!(i18n, home.consult_title)

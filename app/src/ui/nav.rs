@@ -18,6 +18,9 @@ pub fn NavBar() -> impl IntoView {
                 <NavItem href="/kinds" icon="☰">
                     {t!(i18n, nav.catalogue)}
                 </NavItem>
+                <NavItem href="/ratings" icon="★">
+                    {t!(i18n, nav.ratings)}
+                </NavItem>
                 <NavItem href="/search" icon="⌕">
                     {t!(i18n, nav.search)}
                 </NavItem>

@@ -4,6 +4,7 @@
 
 mod csv_export;
 mod rate_limit;
+mod ratings;
 
 use std::sync::Arc;
 
@@ -597,11 +598,12 @@ async fn changes(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "КНД.Онлайн — открытые данные", version = "1",
-         description = "Каталог регионального портала контрольно-надзорной деятельности: контрольные органы, виды контроля, обязательные требования, частые вопросы, типовые нарушения, публичные обсуждения, программы профилактики, доклады, новости, поиск и категории риска. Только чтение; ограничение частоты запросов с одного адреса."),
+         description = "Каталог регионального портала контрольно-надзорной деятельности: контрольные органы, виды контроля, обязательные требования, частые вопросы, типовые нарушения, публичные обсуждения, программы профилактики, доклады, новости, поиск, категории риска и региональный рейтинг. Только чтение; ограничение частоты запросов с одного адреса."),
     paths(control_bodies, control_body, control_kinds, control_kind, requirements, faq,
           typical_violations, discussions, programmes, reports, news, search, organisation_risk,
-          changes),
+          changes, ratings::rating_bodies, ratings::rating_staff),
     tags((name = "catalogue", description = "Каталог"), (name = "risk", description = "Категории риска"),
+         (name = "ratings", description = "Региональный рейтинг: органы и обезличенные сотрудники"),
          (name = "sync", description = "Обновление копии каталога на устройстве"))
 )]
 pub struct ApiDoc;
@@ -632,6 +634,8 @@ pub fn routes(limit: ApiRateLimit) -> Router<AppState> {
         .route("/api/v1/search", get(search))
         .route("/api/v1/organisations/risk", get(organisation_risk))
         .route("/api/v1/catalogue/changes", get(changes))
+        .route("/api/v1/ratings/bodies", get(ratings::rating_bodies))
+        .route("/api/v1/ratings/staff", get(ratings::rating_staff))
         .route("/api/v1/{*rest}", get(unknown))
         .layer(axum::Extension(Arc::new(FullCopy::default())))
         .layer(axum::middleware::from_fn_with_state(
