@@ -55,6 +55,7 @@ const MATRIX: &[(&str, &[Who])] = &[
     ("/api/catalogue/risk", EVERYONE),
     ("/api/catalogue/can_edit", EVERYONE),
     ("/api/catalogue/can_edit_body", EVERYONE),
+    ("/api/catalogue/editable", EVERYONE),
     ("/api/session/me", SIGNED_IN),
     ("/api/session/logout_everywhere", SIGNED_IN),
     ("/api/session/switch", SIGNED_IN),
@@ -71,6 +72,7 @@ const MATRIX: &[(&str, &[Who])] = &[
     ("/api/catalogue/faq/save", MANAGERS),
     ("/api/catalogue/update", MANAGERS),
     ("/api/catalogue/faq/add", MANAGERS),
+    ("/api/catalogue/add", MANAGERS),
     ("/api/catalogue/delete", MANAGERS),
 ];
 
@@ -154,6 +156,7 @@ impl Fixture {
             | "/api/organisations/mine"
             | "/api/institutions/list"
             | "/api/catalogue/bodies"
+            | "/api/catalogue/editable"
             | "/api/catalogue/kinds" => json!({}),
             "/api/catalogue/body" | "/api/catalogue/kind" => {
                 let table = if path.ends_with("body") {
@@ -179,6 +182,15 @@ impl Fixture {
                 "kind_slug": "chs-nadzor",
                 "question": format!("Новый вопрос {}?", self.next()),
                 "answer": "Ответ.",
+            }),
+            "/api/catalogue/add" => json!({
+                "entity": "news",
+                "parent": "gku",
+                "fields": [
+                    ["published_on", "2026-11-22"],
+                    ["title", format!("Новость {}", self.next())],
+                    ["text", "Текст новости."],
+                ],
             }),
             "/api/catalogue/delete" => {
                 // A fresh FAQ of the manager's body each time, so every allowed call deletes one.
