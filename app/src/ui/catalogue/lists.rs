@@ -278,8 +278,17 @@ pub fn NewsPage() -> impl IntoView {
 struct ListRights(Signal<EditRights>);
 
 fn provide_rights() -> Signal<EditRights> {
-    let rights = LocalResource::new(editable_parents);
-    let signal = Signal::derive(move || rights.get().and_then(Result::ok).unwrap_or_default());
+    // Kept in a plain signal set by an effect (browser only): the items are rendered inside
+    // `Suspense`, which would otherwise wait on the server for a resource that loads only in the
+    // browser.
+    let rights = RwSignal::new(EditRights::default());
+    let loaded = LocalResource::new(editable_parents);
+    Effect::new(move |_| {
+        if let Some(Ok(loaded)) = loaded.get() {
+            rights.set(loaded);
+        }
+    });
+    let signal = rights.into();
     provide_context(ListRights(signal));
     signal
 }
