@@ -2,6 +2,7 @@
 //! assembled from them (`views`). The same code runs on the server, over its cached copy, and in
 //! the browser, over the copy stored on the device: online and offline pages are one thing.
 
+pub mod edit;
 pub mod model;
 pub mod search;
 pub mod views;

@@ -74,6 +74,7 @@ const MATRIX: &[(&str, &[Who])] = &[
     // rating of the business (each gets one of its own in the request below).
     ("/api/rating/reply", &[Business, Manager]),
     ("/api/rating/hide", ADMIN),
+    ("/api/catalogue/editable", EVERYONE),
     ("/api/session/me", SIGNED_IN),
     ("/api/session/logout_everywhere", SIGNED_IN),
     ("/api/session/switch", SIGNED_IN),
@@ -90,6 +91,7 @@ const MATRIX: &[(&str, &[Who])] = &[
     ("/api/catalogue/faq/save", MANAGERS),
     ("/api/catalogue/update", MANAGERS),
     ("/api/catalogue/faq/add", MANAGERS),
+    ("/api/catalogue/add", MANAGERS),
     ("/api/catalogue/delete", MANAGERS),
 ];
 
@@ -196,6 +198,7 @@ impl Fixture {
             | "/api/organisations/mine"
             | "/api/institutions/list"
             | "/api/catalogue/bodies"
+            | "/api/catalogue/editable"
             | "/api/catalogue/kinds" => json!({}),
             "/api/catalogue/body" | "/api/catalogue/kind" => {
                 let table = if path.ends_with("body") {
@@ -258,6 +261,15 @@ impl Fixture {
                 "kind_slug": "chs-nadzor",
                 "question": format!("Новый вопрос {}?", self.next()),
                 "answer": "Ответ.",
+            }),
+            "/api/catalogue/add" => json!({
+                "entity": "news",
+                "parent": "gku",
+                "fields": [
+                    ["published_on", "2026-11-22"],
+                    ["title", format!("Новость {}", self.next())],
+                    ["text", "Текст новости."],
+                ],
             }),
             "/api/catalogue/delete" => {
                 // A fresh FAQ of the manager's body each time, so every allowed call deletes one.

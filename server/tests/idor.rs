@@ -263,3 +263,101 @@ async fn staff_see_nothing_of_their_colleagues(pool: PgPool) {
     )
     .await;
 }
+
+/// The catalogue's version and its number of rows and change records.
+async fn catalogue_state(pool: &PgPool) -> (i64, i64) {
+    let version = app::server::catalogue::current_version(pool).await.unwrap();
+    let (changes,): (i64,) = sqlx::query_as("SELECT count(*) FROM catalogue_change")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    (version, changes)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_manager_adds_and_edits_nothing_of_another_body(pool: PgPool) {
+    server::seed::seed_demo(&pool).await.unwrap();
+    let app = common::router(pool.clone());
+    let manager =
+        common::sign_in(&app, "manager@demo.knd.local", server::seed::DEMO_PASSWORD).await;
+    let (other_discussion, other_requirement, other_act): (String, String, String) =
+        sqlx::query_as(
+            "SELECT
+               (SELECT d.id::text FROM public_discussion d JOIN control_body b ON b.id = d.body_id
+                WHERE b.slug <> 'gku' ORDER BY d.id LIMIT 1),
+               (SELECT r.id::text FROM requirement r JOIN control_kind k ON k.id = r.kind_id
+                WHERE k.slug = 'veterinarnyj-nadzor' ORDER BY r.id LIMIT 1),
+               (SELECT a.id::text FROM legal_act a JOIN control_kind k ON k.id = a.kind_id
+                WHERE k.slug = 'veterinarnyj-nadzor' ORDER BY a.id LIMIT 1)",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let news = json!([
+        ["published_on", "2026-11-22"],
+        ["title", "Чужая"],
+        ["text", "Текст."]
+    ]);
+    let requirement = json!([
+        ["act_id", other_act],
+        ["text", "Чужое требование."],
+        ["structural_unit", "п. 1"]
+    ]);
+    let calls = vec![
+        // Another body's body and kind, valid input or not: refused before anything is read.
+        json!({ "entity": "news", "parent": "vetkom", "fields": news }),
+        json!({ "entity": "news", "parent": "vetkom", "fields": [["title", ""]] }),
+        json!({ "entity": "requirement", "parent": "veterinarnyj-nadzor", "fields": requirement }),
+        json!({ "entity": "public_discussion", "parent": "veterinarnyj-nadzor", "fields": [] }),
+        // Unknown parents are refused like others' (ids cannot be probed).
+        json!({ "entity": "news", "parent": "no-such-body", "fields": news }),
+    ];
+    let before = catalogue_state(&pool).await;
+    for body in calls {
+        let (status, answer) =
+            common::call(&app, "/api/catalogue/add", body.clone(), Some(&manager)).await;
+        assert_eq!(status, 403, "{body}: {answer}");
+    }
+    for body in [
+        json!({ "entity": "public_discussion", "id": other_discussion,
+                "fields": [["status", "cancelled"]] }),
+        json!({ "entity": "requirement", "id": other_requirement,
+                "fields": [["text", "Изменено чужим."]] }),
+    ] {
+        let (status, answer) =
+            common::call(&app, "/api/catalogue/update", body.clone(), Some(&manager)).await;
+        assert_eq!(status, 403, "{body}: {answer}");
+    }
+    assert_eq!(before, catalogue_state(&pool).await, "nothing changed");
+
+    // The admin is told an unknown parent does not exist; anybody signed out must sign in.
+    let admin = common::sign_in(&app, "admin@demo.knd.local", server::seed::DEMO_PASSWORD).await;
+    let unknown = json!({ "entity": "news", "parent": "no-such-body", "fields": news });
+    let (status, _) = common::call(&app, "/api/catalogue/add", unknown.clone(), Some(&admin)).await;
+    assert_eq!(status, 404);
+    let (status, _) = common::call(&app, "/api/catalogue/add", unknown, None).await;
+    assert_eq!(status, 401);
+    assert_eq!(before, catalogue_state(&pool).await, "nothing changed");
+
+    // What the manager may edit: their own body and its kinds only.
+    let (status, rights) =
+        common::call(&app, "/api/catalogue/editable", json!({}), Some(&manager)).await;
+    assert_eq!(status, 200);
+    let bodies: Vec<&str> = rights["bodies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["gku"]);
+    assert!(rights["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|k| k["slug"] == "chs-nadzor"));
+    assert!(!rights["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|k| k["slug"] == "veterinarnyj-nadzor"));
+}

@@ -563,3 +563,270 @@ async fn the_full_copy_is_sent_brotli_compressed_to_those_who_accept_it(pool: Pg
         assert_eq!(delta["rows"], plain["rows"]);
     }
 }
+
+/// The id of a row of `table` of the kind `kind` (the first one).
+async fn row_of_kind(pool: &PgPool, table: &str, kind: &str) -> String {
+    let (id,): (String,) = sqlx::query_as(&format!(
+        "SELECT x.id::text FROM {table} x JOIN control_kind k ON k.id = x.kind_id
+         WHERE k.slug = $1 ORDER BY x.sort, x.id LIMIT 1"
+    ))
+    .bind(kind)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    id
+}
+
+async fn changes_since(app: &Router, version: i64) -> Value {
+    json(app, &format!("/api/v1/catalogue/changes?since={version}"))
+        .await
+        .1
+}
+
+/// Every table a delta carries, empty.
+fn nothing_changed(delta: &Value) -> bool {
+    delta["rows"]
+        .as_object()
+        .unwrap()
+        .values()
+        .all(|rows| rows.as_array().unwrap().is_empty())
+        && delta["deleted"].as_array().unwrap().is_empty()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_manager_adds_news_discussions_and_requirements_to_their_body(pool: PgPool) {
+    let app = seeded(&pool).await;
+    let (_, before) = json(&app, "/api/v1/catalogue/changes").await;
+    let version = before["version"].as_i64().unwrap();
+    let cookie = common::sign_in(&app, "manager@demo.knd.local", server::seed::DEMO_PASSWORD).await;
+    let add = |entity: &str, parent: &str, fields: Value| serde_json::json!({ "entity": entity, "parent": parent, "fields": fields });
+    let own_act = row_of_kind(&pool, "legal_act", "chs-nadzor").await;
+
+    let (status, news_id) = common::call(
+        &app,
+        "/api/catalogue/add",
+        add(
+            "news",
+            "gku",
+            serde_json::json!([
+                ["published_on", "2026-11-20"],
+                ["title", " Приём граждан в праздничные дни "],
+                ["text", "Приём переносится на 5 января."],
+            ]),
+        ),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 200, "{news_id}");
+    let (status, discussion_id) = common::call(
+        &app,
+        "/api/catalogue/add",
+        add(
+            "public_discussion",
+            "chs-nadzor",
+            serde_json::json!([
+                ["topic", "Обсуждение практики пожарного надзора"],
+                ["held_on", "2026-12-15"],
+                ["starts_at", "10:30"],
+                ["place", "г. Хабаровск, ул. Демо, д. 1"],
+                ["link", ""],
+                ["status", "planned"],
+            ]),
+        ),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 200, "{discussion_id}");
+    let (status, requirement_id) = common::call(
+        &app,
+        "/api/catalogue/add",
+        add(
+            "requirement",
+            "chs-nadzor",
+            serde_json::json!([
+                ["act_id", own_act],
+                [
+                    "text",
+                    "Проводить учения по эвакуации не реже раза в полгода."
+                ],
+                ["structural_unit", "п. 9"],
+            ]),
+        ),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 200, "{requirement_id}");
+
+    // Devices get the new rows with the next delta.
+    let delta = changes_since(&app, version).await;
+    let news = &delta["rows"]["news"][0];
+    assert_eq!(news["id"], news_id);
+    assert_eq!(news["title"], "Приём граждан в праздничные дни");
+    assert_eq!(news["published_on"], "2026-11-20");
+    let discussion = &delta["rows"]["discussions"][0];
+    assert_eq!(discussion["id"], discussion_id);
+    assert_eq!(discussion["starts_at"], "10:30");
+    assert_eq!(discussion["status"], "planned");
+    assert_eq!(discussion["link"], Value::Null);
+    let requirement = &delta["rows"]["requirements"][0];
+    assert_eq!(requirement["id"], requirement_id);
+    assert_eq!(requirement["act_id"], own_act.as_str());
+    // The discussion belongs to the kind's body; the requirement goes last.
+    let (body_ok, last, changes): (bool, bool, i64) = sqlx::query_as(
+        "SELECT
+           (SELECT d.body_id = k.body_id FROM public_discussion d
+            JOIN control_kind k ON k.id = d.kind_id WHERE d.id::text = $1),
+           (SELECT r.sort = (SELECT max(sort) FROM requirement WHERE kind_id = r.kind_id)
+                AND r.updated_by = (SELECT id FROM app_user WHERE email = 'manager@demo.knd.local')
+            FROM requirement r WHERE r.id::text = $2),
+           (SELECT count(*) FROM catalogue_change WHERE action = 'insert'
+            AND entity_id::text IN ($1, $2, $3))",
+    )
+    .bind(discussion_id.as_str().unwrap())
+    .bind(requirement_id.as_str().unwrap())
+    .bind(news_id.as_str().unwrap())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(body_ok && last);
+    assert_eq!(changes, 3);
+    // And the pages' API shows them.
+    let (_, kind) = json(&app, "/api/v1/control-kinds/chs-nadzor").await;
+    assert!(kind.to_string().contains("Проводить учения по эвакуации"));
+    let (_, news_list) = json(&app, "/api/v1/news?body=gku").await;
+    assert!(news_list
+        .to_string()
+        .contains("Приём граждан в праздничные дни"));
+
+    // Typed columns are edited too.
+    let (status, answer) = common::call(
+        &app,
+        "/api/catalogue/update",
+        serde_json::json!({ "entity": "public_discussion", "id": discussion_id,
+            "fields": [["status", "held"], ["starts_at", "11:00"], ["held_on", "2026-12-16"]] }),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let after_edit = changes_since(&app, version).await;
+    let discussion = &after_edit["rows"]["discussions"][0];
+    assert_eq!(
+        (
+            &discussion["status"],
+            &discussion["starts_at"],
+            &discussion["held_on"]
+        ),
+        (
+            &Value::from("held"),
+            &Value::from("11:00"),
+            &Value::from("2026-12-16")
+        )
+    );
+
+    // Bad input: explained at its field (or refused as a whole), nothing stored.
+    let stable = after_edit["version"].as_i64().unwrap();
+    let other_act = row_of_kind(&pool, "legal_act", "veterinarnyj-nadzor").await;
+    let bad: Vec<(Value, Option<&str>)> = vec![
+        (
+            add(
+                "news",
+                "gku",
+                serde_json::json!([
+                    ["published_on", "2026-02-30"],
+                    ["title", "Т"],
+                    ["text", "Т"]
+                ]),
+            ),
+            Some("published_on"),
+        ),
+        (
+            add(
+                "requirement",
+                "chs-nadzor",
+                serde_json::json!([
+                    ["act_id", other_act],
+                    ["text", "Т"],
+                    ["structural_unit", "п. 1"]
+                ]),
+            ),
+            Some("act_id"),
+        ),
+        (
+            add(
+                "news",
+                "gku",
+                serde_json::json!([["published_on", "2026-11-20"], ["title", "Без текста"]]),
+            ),
+            Some("text"),
+        ),
+        (
+            add(
+                "public_discussion",
+                "chs-nadzor",
+                serde_json::json!([
+                    ["topic", "Т"],
+                    ["held_on", "2026-12-15"],
+                    ["starts_at", "25:00"],
+                    ["place", "М"],
+                    ["status", "planned"]
+                ]),
+            ),
+            Some("starts_at"),
+        ),
+        (
+            add(
+                "prevention_programme",
+                "chs-nadzor",
+                serde_json::json!([
+                    ["year", "2019"],
+                    ["title", "П"],
+                    ["document_url", "https://x.ru/p.pdf"]
+                ]),
+            ),
+            Some("year"),
+        ),
+        (
+            add(
+                "news",
+                "gku",
+                serde_json::json!([
+                    ["published_on", "2026-11-20"],
+                    ["title", "Т"],
+                    ["text", "Т"],
+                    ["version", "1"]
+                ]),
+            ),
+            Some("version"),
+        ),
+        (
+            add("app_user", "gku", serde_json::json!([["email", "x@y.ru"]])),
+            None,
+        ),
+        (
+            add(
+                "control_kind",
+                "gku",
+                serde_json::json!([["name", "Новый вид"]]),
+            ),
+            None,
+        ),
+        (
+            serde_json::json!({ "entity": "requirement", "id": requirement_id,
+                "fields": [["act_id", other_act]] }),
+            Some("act_id"),
+        ),
+    ];
+    for (body, field) in bad {
+        let path = if body.get("parent").is_some() {
+            "/api/catalogue/add"
+        } else {
+            "/api/catalogue/update"
+        };
+        let (status, error) = common::call(&app, path, body.clone(), Some(&cookie)).await;
+        assert_eq!(status, 422, "{body}: {error}");
+        if let Some(field) = field {
+            assert_eq!(error["Field"]["field"], field, "{body}: {error}");
+        }
+    }
+    assert!(nothing_changed(&changes_since(&app, stable).await));
+}

@@ -239,3 +239,28 @@ async fn no_personal_data_is_rendered_by_the_server_even_for_a_signed_in_user(po
         }
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn catalogue_pages_with_editing_render_completely_on_the_server(pool: PgPool) {
+    // Editing rights load in the browser only; the server must not wait for them (it once did,
+    // and the lists never finished).
+    server::seed::seed_demo(&pool).await.unwrap();
+    let app = router(pool);
+    for (path, expected) in [
+        ("/news", "news-"),
+        ("/discussions", "discussion-"),
+        ("/programmes", "programme-"),
+        ("/reports", "report-"),
+        ("/kinds/chs-nadzor", "req-"),
+    ] {
+        let response = tokio::time::timeout(std::time::Duration::from_secs(20), get(&app, path))
+            .await
+            .unwrap_or_else(|_| panic!("{path} did not finish"));
+        assert_eq!(response.status(), 200, "{path}");
+        let html = tokio::time::timeout(std::time::Duration::from_secs(20), body_text(response))
+            .await
+            .unwrap_or_else(|_| panic!("{path}: the body did not finish"));
+        assert!(html.contains(&format!(r#"id="{expected}"#)), "{path}");
+        assert!(html.contains("</html>"), "{path}: cut short");
+    }
+}

@@ -5,7 +5,10 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+#[cfg(feature = "ssr")]
+use crate::catalogue::edit::{validate, Checked, FieldKind, Mode, Parent, Value};
 use crate::catalogue::model::FaqRow;
+use crate::catalogue::views::Link;
 use crate::error::AppError;
 
 /// Longest FAQ question and answer accepted.
@@ -140,182 +143,99 @@ pub async fn can_edit_kind(slug: String) -> Result<bool, AppError> {
     respond(result)
 }
 
-#[cfg(feature = "ssr")]
-/// A text field of the catalogue that may be edited: its column and longest length.
-struct EditableColumn {
-    column: &'static str,
-    max_chars: usize,
-    /// May be left empty (stored as NULL).
-    optional: bool,
-    /// Must be an http(s) address.
-    url: bool,
+/// Who the signed-in user may edit content for: bodies (news) and kinds of control (everything
+/// else). Everything for the admin, their own body's for a manager, nothing for anybody else.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EditRights {
+    pub bodies: Vec<Link>,
+    pub kinds: Vec<Link>,
 }
 
+/// The bodies and kinds of control the signed-in user may add content to; empty lists for
+/// anybody who may edit nothing, signed in or not.
+#[server(endpoint = "catalogue/editable", input = Json, output = Json)]
+pub async fn editable_parents() -> Result<EditRights, AppError> {
+    use crate::server::{app_state, authz, respond};
+    let result = async {
+        let state = app_state()?;
+        let Some(actor) = authz::optional_actor(&state).await? else {
+            return Ok(EditRights::default());
+        };
+        let mine = |organisation: uuid::Uuid| {
+            actor.is_admin() || actor.holds(crate::domain::account::Role::KnoManager, organisation)
+        };
+        let bodies: Vec<(String, String, uuid::Uuid)> = sqlx::query_as(
+            "SELECT slug, short_name, organisation_id FROM control_body ORDER BY short_name",
+        )
+        .fetch_all(&state.pool)
+        .await
+        .map_err(|e| AppError::internal("listing bodies", e))?;
+        let kinds: Vec<(String, String, uuid::Uuid)> = sqlx::query_as(
+            "SELECT k.slug, k.name, b.organisation_id FROM control_kind k
+             JOIN control_body b ON b.id = k.body_id ORDER BY k.name",
+        )
+        .fetch_all(&state.pool)
+        .await
+        .map_err(|e| AppError::internal("listing kinds", e))?;
+        let link = |(slug, name, organisation): (String, String, uuid::Uuid)| {
+            mine(organisation).then_some(Link { slug, name })
+        };
+        Ok(EditRights {
+            bodies: bodies.into_iter().filter_map(link).collect(),
+            kinds: kinds.into_iter().filter_map(link).collect(),
+        })
+    }
+    .await;
+    respond(result)
+}
+
+/// Binds a checked value to its placeholder (cast to the column's type in the SQL).
 #[cfg(feature = "ssr")]
-const fn text(column: &'static str, max_chars: usize) -> EditableColumn {
-    EditableColumn {
-        column,
-        max_chars,
-        optional: false,
-        url: false,
+fn bind_value<'q>(
+    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    value: &Value,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    match value {
+        Value::Text(text) => query.bind(text.clone()),
+        Value::Year(year) => query.bind(*year),
+        Value::Lines(lines) => query.bind(lines.clone()),
     }
 }
 
+/// Checks that every reference of `clean` points at a row of the same kind of control; a field
+/// error otherwise.
 #[cfg(feature = "ssr")]
-const fn url(column: &'static str, optional: bool) -> EditableColumn {
-    EditableColumn {
-        column,
-        max_chars: 500,
-        optional,
-        url: true,
+async fn check_references(
+    tx: &mut sqlx::PgConnection,
+    clean: &Checked,
+    kind_id: Option<uuid::Uuid>,
+) -> Result<(), AppError> {
+    for (column, value) in clean {
+        let (FieldKind::Ref(target), Value::Text(Some(id))) = (column.kind, value) else {
+            continue;
+        };
+        // `target` comes from the whitelist.
+        let (found,): (bool,) = sqlx::query_as(&format!(
+            "SELECT EXISTS (SELECT 1 FROM {target} WHERE id = $1::uuid AND kind_id = $2)"
+        ))
+        .bind(id)
+        .bind(kind_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| AppError::internal("checking a reference", e))?;
+        if !found {
+            let message = match target {
+                "legal_act" => "Выберите нормативный акт этого вида контроля.",
+                "requirement" => "Выберите обязательное требование этого вида контроля.",
+                _ => "Выберите из списка этого вида контроля.",
+            };
+            return Err(AppError::field(column.name, message));
+        }
     }
+    Ok(())
 }
 
-#[cfg(feature = "ssr")]
-/// How rows of a table reach their body: through `kind_id`, `body_id`, or being the body.
-#[derive(Debug, Clone, Copy)]
-enum Owner {
-    Body,
-    ViaKind,
-    ViaBody,
-}
-
-#[cfg(feature = "ssr")]
-/// Every catalogue table whose texts can be edited, and which texts. Column names come only
-/// from here, never from the request.
-const EDITABLE: &[(&str, Owner, &[EditableColumn])] = &[
-    (
-        "control_body",
-        Owner::Body,
-        &[
-            text("name", 500),
-            text("short_name", 200),
-            text("head_name", 200),
-            text("head_position", 300),
-            text("address", 500),
-            text("email", 254),
-            url("website", false),
-        ],
-    ),
-    (
-        "control_kind",
-        Owner::ViaBody,
-        &[
-            text("name", 500),
-            text("short_name", 200),
-            text("description", 5000),
-        ],
-    ),
-    (
-        "kind_official",
-        Owner::ViaKind,
-        &[
-            text("position", 300),
-            text("full_name", 200),
-            text("phone", 50),
-        ],
-    ),
-    ("kind_document", Owner::ViaKind, &[text("title", 1000)]),
-    (
-        "legal_act",
-        Owner::ViaKind,
-        &[text("title", 1000), text("number", 100), url("url", false)],
-    ),
-    (
-        "requirement",
-        Owner::ViaKind,
-        &[text("text", 5000), text("structural_unit", 200)],
-    ),
-    ("risk_indicator", Owner::ViaKind, &[text("text", 2000)]),
-    (
-        "typical_violation",
-        Owner::ViaKind,
-        &[
-            text("what_goes_wrong", 2000),
-            text("how_to_avoid", 5000),
-            text("how_to_fix", 5000),
-        ],
-    ),
-    (
-        "public_discussion",
-        Owner::ViaBody,
-        &[text("topic", 1000), text("place", 500), url("link", true)],
-    ),
-    (
-        "prevention_programme",
-        Owner::ViaBody,
-        &[text("title", 1000), url("document_url", false)],
-    ),
-    (
-        "practice_report",
-        Owner::ViaBody,
-        &[
-            text("period", 200),
-            text("summary", 5000),
-            url("document_url", false),
-        ],
-    ),
-    (
-        "news",
-        Owner::ViaBody,
-        &[text("title", 500), text("text", 10000)],
-    ),
-];
-
-/// A validated edit: the table, how to find its body, and the new values by column.
-#[cfg(feature = "ssr")]
-type Edit = (&'static str, Owner, Vec<(&'static str, Option<String>)>);
-
-#[cfg(feature = "ssr")]
-/// Checks the new values of an edit against the table's editable columns; the cleaned values
-/// (trimmed; `None` for an emptied optional field) in the same order.
-fn validate_edit(entity: &str, fields: &[(String, String)]) -> Result<Edit, AppError> {
-    let (table, owner, columns) = EDITABLE
-        .iter()
-        .find(|(table, _, _)| *table == entity)
-        .ok_or_else(|| AppError::Invalid("Эти сведения нельзя изменить.".to_owned()))?;
-    if fields.is_empty() {
-        return Err(AppError::Invalid("Нет изменений.".to_owned()));
-    }
-    let mut clean = Vec::new();
-    for (name, value) in fields {
-        let column = columns
-            .iter()
-            .find(|c| c.column == name)
-            .ok_or_else(|| AppError::field(name, "Это поле нельзя изменить."))?;
-        if clean.iter().any(|(c, _)| *c == column.column) {
-            return Err(AppError::field(name, "Поле указано дважды."));
-        }
-        let value = value.trim();
-        if value.is_empty() {
-            if column.optional {
-                clean.push((column.column, None));
-                continue;
-            }
-            return Err(AppError::field(name, "Заполните поле."));
-        }
-        if value.chars().count() > column.max_chars {
-            return Err(AppError::field(
-                name,
-                format!("Не больше {} символов.", column.max_chars),
-            ));
-        }
-        if column.url && !(value.starts_with("https://") || value.starts_with("http://")) {
-            return Err(AppError::field(
-                name,
-                "Укажите адрес, начинающийся с https://",
-            ));
-        }
-        if column.column == "email" {
-            crate::domain::account::Email::parse(value)
-                .map_err(|e| AppError::field(name, e.to_string()))?;
-        }
-        clean.push((column.column, Some(value.to_owned())));
-    }
-    Ok((table, *owner, clean))
-}
-
-/// Changes texts of one catalogue row: its body's manager, or the admin. Bad input changes
+/// Changes fields of one catalogue row: its body's manager, or the admin. Bad input changes
 /// nothing; the change keeps who and when and reaches devices with the next delta.
 #[server(endpoint = "catalogue/update", input = Json, output = Json)]
 pub async fn update_catalogue_row(
@@ -326,13 +246,16 @@ pub async fn update_catalogue_row(
     use crate::server::{authz, catalogue, parse_id, respond};
     let result = async {
         let (state, actor) = authz::signed_in().await?;
-        let (table, _, clean) = validate_edit(&entity, &fields)?;
+        let (entity, clean) = validate(&entity, &fields, Mode::Update)?;
+        let table = entity.table;
         let id = parse_id(&id)?;
         may_edit(&actor, owner_of(&state.pool, table, id).await?)?;
         let assignments: Vec<String> = clean
             .iter()
             .enumerate()
-            .map(|(i, (column, _))| format!("{column} = ${}", i + 2))
+            .map(|(i, (column, _))| {
+                format!("{} = ${}::{}", column.name, i + 2, column.kind.sql_type())
+            })
             .collect();
         let sql = format!(
             "UPDATE {table} SET {}, updated_by = ${} WHERE id = $1",
@@ -347,9 +270,21 @@ pub async fn update_catalogue_row(
         catalogue::lock_for_writing(&mut tx)
             .await
             .map_err(|e| AppError::internal("locking the catalogue", e))?;
+        if clean
+            .iter()
+            .any(|(c, _)| matches!(c.kind, FieldKind::Ref(_)))
+        {
+            let (kind_id,): (uuid::Uuid,) =
+                sqlx::query_as(&format!("SELECT kind_id FROM {table} WHERE id = $1"))
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| AppError::internal("finding a row's kind", e))?;
+            check_references(&mut tx, &clean, Some(kind_id)).await?;
+        }
         let mut query = sqlx::query(&sql).bind(id);
         for (_, value) in &clean {
-            query = query.bind(value);
+            query = bind_value(query, value);
         }
         query
             .bind(actor.user_id)
@@ -367,50 +302,109 @@ pub async fn update_catalogue_row(
     respond(result)
 }
 
-#[cfg(all(test, feature = "ssr"))]
-mod tests {
-    use super::*;
+/// Adds a row to the catalogue: news to a body (`parent` is the body's slug), anything else to
+/// a kind of control (`parent` is the kind's slug; discussions, programmes and reports also
+/// belong to the kind's body). Its body's manager or the admin; every field is checked and bad
+/// input stores nothing. Returns the new row's id.
+#[server(endpoint = "catalogue/add", input = Json, output = Json)]
+pub async fn add_catalogue_row(
+    entity: String,
+    parent: String,
+    fields: Vec<(String, String)>,
+) -> Result<String, AppError> {
+    use crate::server::{authz, catalogue, respond};
+    let result = async {
+        let (state, actor) = authz::signed_in().await?;
+        let Some(entity) = crate::catalogue::edit::entity(&entity).filter(|e| e.addable) else {
+            return Err(AppError::Invalid(
+                "Такие сведения нельзя добавить.".to_owned(),
+            ));
+        };
+        let table = entity.table;
+        // The parent's id, its body's id and the organisation of that body.
+        let parent_sql = match entity.parent {
+            Parent::Body => {
+                "SELECT b.id, b.id, b.organisation_id FROM control_body b WHERE b.slug = $1"
+            }
+            _ => {
+                "SELECT k.id, k.body_id, b.organisation_id FROM control_kind k
+                 JOIN control_body b ON b.id = k.body_id WHERE k.slug = $1"
+            }
+        };
+        let found: Option<(uuid::Uuid, uuid::Uuid, uuid::Uuid)> = sqlx::query_as(parent_sql)
+            .bind(&parent)
+            .fetch_optional(&state.pool)
+            .await
+            .map_err(|e| AppError::internal("finding a parent", e))?;
+        may_edit(&actor, found.map(|(_, _, organisation)| organisation))?;
+        let Some((parent_id, body_id, _)) = found else {
+            return Err(AppError::NotFound);
+        };
+        let (_, clean) = validate(table, &fields, Mode::Add)?;
 
-    fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
-
-    #[test]
-    fn only_listed_columns_of_listed_tables_are_edited() {
-        assert!(validate_edit("app_user", &fields(&[("email", "a@b.ru")])).is_err());
-        let error = validate_edit("news", &fields(&[("version", "1")])).unwrap_err();
-        assert_eq!(
-            error.for_field("version"),
-            Some("Это поле нельзя изменить.")
+        // id, the parent columns, the values, then updated_by (and sort).
+        let mut columns = vec!["id".to_owned()];
+        let mut values = vec!["$1".to_owned()];
+        let parents: &[(&str, uuid::Uuid)] = match entity.parent {
+            Parent::Body => &[("body_id", body_id)],
+            Parent::KindAndBody => &[("kind_id", parent_id), ("body_id", body_id)],
+            Parent::Kind | Parent::Itself => &[("kind_id", parent_id)],
+        };
+        for (column, _) in parents {
+            columns.push((*column).to_owned());
+            values.push(format!("${}", columns.len()));
+        }
+        for (column, _) in &clean {
+            columns.push(column.name.to_owned());
+            values.push(format!("${}::{}", columns.len(), column.kind.sql_type()));
+        }
+        columns.push("updated_by".to_owned());
+        values.push(format!("${}", columns.len()));
+        if entity.sorted {
+            columns.push("sort".to_owned());
+            values.push(format!(
+                "(SELECT coalesce(max(sort) + 1, 0) FROM {table} WHERE kind_id = $2)"
+            ));
+        }
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({})",
+            columns.join(", "),
+            values.join(", ")
         );
-        let error = validate_edit("news", &fields(&[("title; DROP TABLE news", "x")])).unwrap_err();
-        assert!(error.for_field("title; DROP TABLE news").is_some());
-    }
 
-    #[test]
-    fn values_are_checked_and_trimmed() {
-        let (_, _, clean) = validate_edit(
-            "public_discussion",
-            &fields(&[("topic", "  Тема "), ("link", " ")]),
-        )
-        .unwrap();
-        assert_eq!(
-            clean,
-            vec![("topic", Some("Тема".to_owned())), ("link", None)]
-        );
-        let error = validate_edit("control_body", &fields(&[("email", "нет")])).unwrap_err();
-        assert!(error.for_field("email").is_some());
-        let error = validate_edit("control_body", &fields(&[("website", "ftp://x")])).unwrap_err();
-        assert!(error.for_field("website").unwrap().contains("https://"));
-        let error = validate_edit("news", &fields(&[("title", "")])).unwrap_err();
-        assert_eq!(error.for_field("title"), Some("Заполните поле."));
-        let long = "я".repeat(501);
-        assert!(validate_edit("news", &fields(&[("title", &long)])).is_err());
-        assert!(validate_edit("news", &[]).is_err());
+        let mut tx = state
+            .pool
+            .begin()
+            .await
+            .map_err(|e| AppError::internal("starting a transaction", e))?;
+        catalogue::lock_for_writing(&mut tx)
+            .await
+            .map_err(|e| AppError::internal("locking the catalogue", e))?;
+        let kind_id = (entity.parent != Parent::Body).then_some(parent_id);
+        check_references(&mut tx, &clean, kind_id).await?;
+        let id = uuid::Uuid::now_v7();
+        let mut query = sqlx::query(&sql).bind(id);
+        for (_, parent) in parents {
+            query = query.bind(*parent);
+        }
+        for (_, value) in &clean {
+            query = bind_value(query, value);
+        }
+        query
+            .bind(actor.user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| AppError::internal("adding a catalogue row", e))?;
+        catalogue::record_change(&mut tx, table, id, actor.user_id, "insert")
+            .await
+            .map_err(|e| AppError::internal("recording a change", e))?;
+        tx.commit()
+            .await
+            .map_err(|e| AppError::internal("committing an addition", e))?;
+        Ok(id.to_string())
     }
+    .await;
+    respond(result)
 }
 
 /// Edit rights over a row owned by `organisation`: the admin, or that body's manager. An
@@ -435,24 +429,19 @@ async fn owner_of(
     table: &str,
     id: uuid::Uuid,
 ) -> Result<Option<uuid::Uuid>, AppError> {
-    let Some((_, owner, _)) = EDITABLE
-        .iter()
-        .chain(std::iter::once(&(
-            "faq",
-            Owner::ViaKind,
-            &[] as &[EditableColumn],
-        )))
-        .find(|(t, _, _)| *t == table)
-    else {
-        return Ok(None);
+    // The table name put into the SQL is the whitelist's, never the caller's.
+    let (table, parent) = match crate::catalogue::edit::entity(table) {
+        Some(entity) => (entity.table, entity.parent),
+        None if table == "faq" => ("faq", Parent::Kind),
+        None => return Ok(None),
     };
-    let sql = match owner {
-        Owner::Body => format!("SELECT organisation_id FROM {table} WHERE id = $1"),
-        Owner::ViaKind => format!(
+    let sql = match parent {
+        Parent::Itself => format!("SELECT organisation_id FROM {table} WHERE id = $1"),
+        Parent::Kind => format!(
             "SELECT b.organisation_id FROM {table} x JOIN control_kind k ON k.id = x.kind_id
              JOIN control_body b ON b.id = k.body_id WHERE x.id = $1"
         ),
-        Owner::ViaBody => format!(
+        Parent::Body | Parent::KindAndBody => format!(
             "SELECT b.organisation_id FROM {table} x JOIN control_body b ON b.id = x.body_id
              WHERE x.id = $1"
         ),

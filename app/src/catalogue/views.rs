@@ -100,9 +100,9 @@ pub struct KindPage {
     pub kind: KindRow,
     pub body: Link,
     pub officials: Vec<OfficialRow>,
-    pub documents: Vec<String>,
+    pub documents: Vec<DocumentRow>,
     pub acts: Vec<ActView>,
-    pub indicators: Vec<String>,
+    pub indicators: Vec<IndicatorRow>,
     pub faq: Vec<FaqRow>,
     pub violations: Vec<ViolationView>,
     /// The latest change of anything on the page.
@@ -287,17 +287,11 @@ pub fn kind(snapshot: &Snapshot, slug: &str) -> Option<KindPage> {
         documents: sorted(
             rows.documents.iter().filter(|d| d.kind_id == id).cloned(),
             |d| (d.sort, d.title.clone()),
-        )
-        .into_iter()
-        .map(|d| d.title)
-        .collect(),
+        ),
         indicators: sorted(
             rows.indicators.iter().filter(|i| i.kind_id == id).cloned(),
             |i| (i.sort, i.text.clone()),
-        )
-        .into_iter()
-        .map(|i| i.text)
-        .collect(),
+        ),
         faq: sorted(rows.faq.iter().filter(|f| f.kind_id == id).cloned(), |f| {
             (f.sort, f.question.clone())
         }),

@@ -8,6 +8,7 @@ mod faq_edit;
 pub mod kinds;
 pub mod lists;
 pub mod risk;
+mod row_edit;
 pub mod search;
 
 use leptos::prelude::*;

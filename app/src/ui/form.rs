@@ -10,7 +10,8 @@ use crate::i18n::{t_string, use_i18n, Locale};
 #[component]
 pub fn TextField(
     /// Element id, also the `name` the server reports field errors by.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     #[prop(into)] label: Signal<String>,
     value: RwSignal<String>,
     #[prop(optional, into)] error: MaybeProp<String>,
@@ -20,25 +21,10 @@ pub fn TextField(
     #[prop(optional, into)] hint: Option<Signal<String>>,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let has_hint = hint.is_some();
-    let described_by = {
-        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let (error_id, hint_id, described_by) = described_by(&id, hint.is_some(), error);
     view! {
         <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             {hint
                 .map(|hint| {
                     view! {
@@ -48,7 +34,7 @@ pub fn TextField(
                     }
                 })}
             <input
-                id=id
+                id=id.clone()
                 name=id
                 type=kind
                 autocomplete=autocomplete
@@ -58,6 +44,124 @@ pub fn TextField(
                 aria-describedby=described_by
                 bind:value=value
             />
+            <p class="field-error" id=error_id role="alert">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// The ids of a field's hint and error, and its `aria-describedby`: the hint (when there is
+/// one) and the error (while there is one).
+fn described_by(
+    id: &str,
+    has_hint: bool,
+    error: MaybeProp<String>,
+) -> (
+    String,
+    String,
+    impl Fn() -> Option<String> + Clone + Send + Sync + 'static,
+) {
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let ids = (error_id.clone(), hint_id.clone());
+    let described_by = move || {
+        let mut list = Vec::new();
+        if has_hint {
+            list.push(ids.1.clone());
+        }
+        if error.get().is_some() {
+            list.push(ids.0.clone());
+        }
+        (!list.is_empty()).then(|| list.join(" "))
+    };
+    (error_id, hint_id, described_by)
+}
+
+/// A labelled multi-line text area bound to `value`; like `TextField` for errors and hints.
+#[component]
+pub fn TextArea(
+    /// Element id, also the `name` the server reports field errors by.
+    #[prop(into)]
+    id: String,
+    #[prop(into)] label: Signal<String>,
+    value: RwSignal<String>,
+    #[prop(optional, into)] error: MaybeProp<String>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    #[prop(default = 4)] rows: u32,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let (error_id, hint_id, described_by) = described_by(&id, hint.is_some(), error);
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint
+                .map(|hint| {
+                    view! {
+                        <p class="field-hint" id=hint_id.clone()>
+                            {hint}
+                        </p>
+                    }
+                })}
+            <textarea
+                id=id.clone()
+                name=id
+                rows=rows
+                required=required
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by
+                bind:value=value
+            ></textarea>
+            <p class="field-error" id=error_id role="alert">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// A labelled choice from a list (`value`, label) bound to `value`; an empty first option asks
+/// to choose.
+#[component]
+pub fn SelectField(
+    /// Element id, also the `name` the server reports field errors by.
+    #[prop(into)]
+    id: String,
+    #[prop(into)] label: Signal<String>,
+    value: RwSignal<String>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(optional, into)] error: MaybeProp<String>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (error_id, _, described_by) = described_by(&id, false, error);
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <select
+                id=id.clone()
+                name=id
+                required=required
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by
+                prop:value=move || value.get()
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                <option value="">{move || t_string!(i18n, catalogue.choose)}</option>
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(option, text)| {
+                            let selected = value.get_untracked() == option;
+                            view! {
+                                <option value=option selected=selected>
+                                    {text}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
             <p class="field-error" id=error_id role="alert">
                 {move || error.get()}
             </p>

@@ -6,8 +6,10 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::{components::A, hooks::use_params_map};
 
+use super::row_edit::{choice, value, AddRow, EditableRow, Values};
 use super::{date, LoadError, OfflineCopyNote, Updated};
 use crate::api::catalogue::{catalogue_kind, catalogue_kinds};
+use crate::catalogue::model::{ActRow, OfficialRow, RequirementRow, ViolationRow};
 use crate::catalogue::views;
 use crate::catalogue::views::KindPage;
 use crate::client::offline_catalogue::or_device;
@@ -104,6 +106,32 @@ fn KindView(page: KindPage) -> impl IntoView {
             LocalResource::new(move || crate::api::catalogue_edit::can_edit_kind(slug.clone()));
         Signal::derive(move || matches!(can.get(), Some(Ok(true))))
     };
+    // Acts to choose for a requirement; requirements (with their place in the act) for a
+    // typical violation.
+    let act_choices = Signal::stored(
+        page.acts
+            .iter()
+            .map(|a| {
+                (
+                    a.act.id.clone(),
+                    format!("{} № {}", a.act.title, a.act.number),
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
+    let requirement_choices = Signal::stored(
+        page.acts
+            .iter()
+            .flat_map(|a| {
+                a.requirements.iter().map(move |r| {
+                    (
+                        r.id.clone(),
+                        format!("{} — {}: {}", r.structural_unit, a.act.title, r.text),
+                    )
+                })
+            })
+            .collect::<Vec<_>>(),
+    );
     view! {
         <Title text=k.name.clone() />
         <Meta name="description" content=description />
@@ -133,76 +161,154 @@ fn KindView(page: KindPage) -> impl IntoView {
                         .into_iter()
                         .map(|o| {
                             view! {
-                                <li>
-                                    <strong>{o.full_name}</strong>
-                                    ", "
-                                    {o.position}
-                                    ", "
-                                    <a href=format!(
-                                        "tel:{}",
-                                        o
-                                            .phone
-                                            .chars()
-                                            .filter(|c| c.is_ascii_digit() || *c == '+')
-                                            .collect::<String>(),
-                                    )>{o.phone.clone()}</a>
-                                </li>
+                                <EditableRow
+                                    entity="kind_official"
+                                    dom_id=format!("official-{}", o.id)
+                                    id=o.id.clone()
+                                    values=official_values(&o)
+                                    editable=editable
+                                    render=official
+                                />
                             }
                         })
                         .collect_view()}
                 </ul>
+                <AddRow
+                    entity="kind_official"
+                    parent=k.slug.clone()
+                    editable=editable
+                    render=official
+                    label=Signal::derive(move || t_string!(i18n, catalogue.add_official).to_owned())
+                    dom_prefix="official"
+                    list_class="plain"
+                />
             </section>
 
             <section id="documents" aria-labelledby="documents-title">
                 <h2 id="documents-title">{t!(i18n, catalogue.documents)}</h2>
-                <ol>{page.documents.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ol>
+                <ol>
+                    {page
+                        .documents
+                        .into_iter()
+                        .map(|d| {
+                            view! {
+                                <EditableRow
+                                    entity="kind_document"
+                                    dom_id=format!("document-{}", d.id)
+                                    id=d.id.clone()
+                                    values=vec![("title", d.title)]
+                                    editable=editable
+                                    render=|v, _| value(v, "title").to_owned().into_any()
+                                />
+                            }
+                        })
+                        .collect_view()}
+                </ol>
+                <AddRow
+                    entity="kind_document"
+                    parent=k.slug.clone()
+                    editable=editable
+                    render=|v, _| value(v, "title").to_owned().into_any()
+                    label=Signal::derive(move || t_string!(i18n, catalogue.add_document).to_owned())
+                    dom_prefix="document"
+                />
             </section>
 
             <section id="acts" aria-labelledby="acts-title">
                 <h2 id="acts-title">{t!(i18n, catalogue.acts)}</h2>
-                {page
-                    .acts
-                    .into_iter()
-                    .map(|a| {
-                        view! {
-                            <section class="act" id=format!("act-{}", a.act.id)>
-                                <h3>
-                                    <a href=a.act.url.clone() rel="noopener">
-                                        {a.act.title.clone()}
-                                    </a>
-                                </h3>
-                                <p class="muted">
-                                    {format!(
-                                        "№ {} от {}",
-                                        a.act.number,
-                                        date(&a.act.adopted_on),
-                                    )}
-                                </p>
-                                <ol class="requirements">
-                                    {a
-                                        .requirements
-                                        .into_iter()
-                                        .map(|r| {
-                                            view! {
-                                                <li id=format!("req-{}", r.id)>
-                                                    <p>{r.text}</p>
-                                                    <p class="muted">{r.structural_unit}</p>
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ol>
-                            </section>
-                        }
+                <ul class="plain">
+                    {page
+                        .acts
+                        .into_iter()
+                        .map(|a| {
+                            let requirements = a.requirements;
+                            view! {
+                                <EditableRow
+                                    entity="legal_act"
+                                    dom_id=format!("act-{}", a.act.id)
+                                    class="act"
+                                    id=a.act.id.clone()
+                                    values=act_values(&a.act)
+                                    editable=editable
+                                    render=act
+                                >
+                                    <ol class="requirements">
+                                        {requirements
+                                            .into_iter()
+                                            .map(|r| {
+                                                view! {
+                                                    <EditableRow
+                                                        entity="requirement"
+                                                        dom_id=format!("req-{}", r.id)
+                                                        id=r.id.clone()
+                                                        values=requirement_values(&r)
+                                                        editable=editable
+                                                        choices=act_choices
+                                                        render=requirement
+                                                    />
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ol>
+                                </EditableRow>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+                <AddRow
+                    entity="legal_act"
+                    parent=k.slug.clone()
+                    editable=editable
+                    render=act
+                    label=Signal::derive(move || t_string!(i18n, catalogue.add_act).to_owned())
+                    dom_prefix="act"
+                    list_class="plain"
+                    item_class="act"
+                />
+                <AddRow
+                    entity="requirement"
+                    parent=k.slug.clone()
+                    editable=editable
+                    choices=act_choices
+                    render=requirement
+                    label=Signal::derive(move || {
+                        t_string!(i18n, catalogue.add_requirement).to_owned()
                     })
-                    .collect_view()}
+                    dom_prefix="req"
+                    list_class="requirements"
+                />
             </section>
 
             <section id="indicators" aria-labelledby="indicators-title">
                 <h2 id="indicators-title">{t!(i18n, catalogue.indicators)}</h2>
                 <ul>
-                    {page.indicators.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}
+                    {page
+                        .indicators
+                        .into_iter()
+                        .map(|i| {
+                            view! {
+                                <EditableRow
+                                    entity="risk_indicator"
+                                    dom_id=format!("indicator-{}", i.id)
+                                    id=i.id.clone()
+                                    values=vec![("text", i.text)]
+                                    editable=editable
+                                    render=|v, _| value(v, "text").to_owned().into_any()
+                                />
+                            }
+                        })
+                        .collect_view()}
                 </ul>
+                <AddRow
+                    entity="risk_indicator"
+                    parent=k.slug.clone()
+                    editable=editable
+                    render=|v, _| value(v, "text").to_owned().into_any()
+                    label=Signal::derive(move || {
+                        t_string!(i18n, catalogue.add_indicator).to_owned()
+                    })
+                    dom_prefix="indicator"
+                />
             </section>
 
             <section id="faq" aria-labelledby="faq-title">
@@ -217,24 +323,133 @@ fn KindView(page: KindPage) -> impl IntoView {
 
             <section id="violations" aria-labelledby="violations-title">
                 <h2 id="violations-title">{t!(i18n, catalogue.violations)}</h2>
-                {page
-                    .violations
-                    .into_iter()
-                    .map(|v| {
-                        view! {
-                            <article class="violation" id=format!("violation-{}", v.violation.id)>
-                                <h3>{v.violation.what_goes_wrong}</h3>
-                                <p class="muted">{v.reference}</p>
-                                <blockquote>{v.requirement}</blockquote>
-                                <h4>{t!(i18n, catalogue.how_to_avoid)}</h4>
-                                <p>{v.violation.how_to_avoid}</p>
-                                <h4>{t!(i18n, catalogue.how_to_fix)}</h4>
-                                <p>{v.violation.how_to_fix}</p>
-                            </article>
-                        }
+                <ul class="plain">
+                    {page
+                        .violations
+                        .into_iter()
+                        .map(|v| {
+                            view! {
+                                <EditableRow
+                                    entity="typical_violation"
+                                    dom_id=format!("violation-{}", v.violation.id)
+                                    class="violation-row"
+                                    id=v.violation.id.clone()
+                                    values=violation_values(&v.violation)
+                                    editable=editable
+                                    choices=requirement_choices
+                                    render=violation
+                                />
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+                <AddRow
+                    entity="typical_violation"
+                    parent=k.slug.clone()
+                    editable=editable
+                    choices=requirement_choices
+                    render=violation
+                    label=Signal::derive(move || {
+                        t_string!(i18n, catalogue.add_violation).to_owned()
                     })
-                    .collect_view()}
+                    dom_prefix="violation"
+                    list_class="plain"
+                    item_class="violation-row"
+                />
             </section>
         </article>
     }
+}
+
+fn official_values(o: &OfficialRow) -> Values {
+    vec![
+        ("full_name", o.full_name.clone()),
+        ("position", o.position.clone()),
+        ("phone", o.phone.clone()),
+    ]
+}
+
+fn official(v: &Values, _: &[(String, String)]) -> AnyView {
+    let phone = value(v, "phone").to_owned();
+    let tel: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    view! {
+        <strong>{value(v, "full_name").to_owned()}</strong>
+        ", "
+        {value(v, "position").to_owned()}
+        ", "
+        <a href=format!("tel:{tel}")>{phone}</a>
+    }
+    .into_any()
+}
+
+fn act_values(a: &ActRow) -> Values {
+    vec![
+        ("title", a.title.clone()),
+        ("number", a.number.clone()),
+        ("adopted_on", a.adopted_on.clone()),
+        ("url", a.url.clone()),
+    ]
+}
+
+fn act(v: &Values, _: &[(String, String)]) -> AnyView {
+    view! {
+        <h3>
+            <a href=value(v, "url").to_owned() rel="noopener">
+                {value(v, "title").to_owned()}
+            </a>
+        </h3>
+        <p class="muted">
+            {format!("№ {} от {}", value(v, "number"), date(value(v, "adopted_on")))}
+        </p>
+    }
+    .into_any()
+}
+
+fn requirement_values(r: &RequirementRow) -> Values {
+    vec![
+        ("act_id", r.act_id.clone()),
+        ("text", r.text.clone()),
+        ("structural_unit", r.structural_unit.clone()),
+    ]
+}
+
+fn requirement(v: &Values, _: &[(String, String)]) -> AnyView {
+    view! {
+        <p>{value(v, "text").to_owned()}</p>
+        <p class="muted">{value(v, "structural_unit").to_owned()}</p>
+    }
+    .into_any()
+}
+
+fn violation_values(v: &ViolationRow) -> Values {
+    vec![
+        ("requirement_id", v.requirement_id.clone()),
+        ("what_goes_wrong", v.what_goes_wrong.clone()),
+        ("how_to_avoid", v.how_to_avoid.clone()),
+        ("how_to_fix", v.how_to_fix.clone()),
+    ]
+}
+
+fn violation(v: &Values, requirements: &[(String, String)]) -> AnyView {
+    let i18n = use_i18n();
+    // The choice reads «структурная единица — акт: текст требования».
+    let (reference, text) = choice(requirements, value(v, "requirement_id"))
+        .split_once(": ")
+        .map(|(r, t)| (r.to_owned(), t.to_owned()))
+        .unwrap_or_default();
+    view! {
+        <article class="violation">
+            <h3>{value(v, "what_goes_wrong").to_owned()}</h3>
+            <p class="muted">{reference}</p>
+            <blockquote>{text}</blockquote>
+            <h4>{t!(i18n, catalogue.how_to_avoid)}</h4>
+            <p>{value(v, "how_to_avoid").to_owned()}</p>
+            <h4>{t!(i18n, catalogue.how_to_fix)}</h4>
+            <p>{value(v, "how_to_fix").to_owned()}</p>
+        </article>
+    }
+    .into_any()
 }
