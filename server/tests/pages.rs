@@ -260,7 +260,15 @@ async fn catalogue_pages_with_editing_render_completely_on_the_server(pool: PgPo
         let html = tokio::time::timeout(std::time::Duration::from_secs(20), body_text(response))
             .await
             .unwrap_or_else(|_| panic!("{path}: the body did not finish"));
-        assert!(html.contains(&format!(r#"id="{expected}"#)), "{path}");
+        assert!(
+            html.contains(&format!(r#"id="{expected}"#)),
+            "{path}: {}",
+            html.get(html.find("<main").unwrap_or(0)..)
+                .unwrap_or("")
+                .chars()
+                .take(1500)
+                .collect::<String>()
+        );
         assert!(html.contains("</html>"), "{path}: cut short");
     }
 }

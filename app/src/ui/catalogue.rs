@@ -178,3 +178,20 @@ mod tests {
         assert_eq!(super::date("вчера"), "вчера");
     }
 }
+
+/// A yes/no the browser asks the server after hydration (edit rights). Kept in a plain signal
+/// set by an effect, which runs in the browser only: pages render it inside `Suspense`, and a
+/// browser-only resource read there would keep the server waiting for it.
+pub fn asked_in_browser<Fut>(ask: impl Fn() -> Fut + 'static) -> Signal<bool>
+where
+    Fut: std::future::Future<Output = Result<bool, AppError>> + 'static,
+{
+    let answer = RwSignal::new(false);
+    let loaded = LocalResource::new(ask);
+    Effect::new(move |_| {
+        if let Some(Ok(yes)) = loaded.get() {
+            answer.set(yes);
+        }
+    });
+    answer.into()
+}

@@ -16,7 +16,7 @@ pub fn BodyEdit(
     let i18n = use_i18n();
     let can = {
         let slug = body.slug.clone();
-        LocalResource::new(move || can_edit_body(slug.clone()))
+        super::asked_in_browser(move || can_edit_body(slug.clone()))
     };
     let editing = RwSignal::new(false);
     let name = RwSignal::new(body.name.clone());
@@ -54,7 +54,7 @@ pub fn BodyEdit(
         save.dispatch((id.get_value(), fields));
     };
     view! {
-        <Show when=move || matches!(can.get(), Some(Ok(true)))>
+        <Show when=move || can.get()>
             <Show
                 when=move || editing.get()
                 fallback=move || {

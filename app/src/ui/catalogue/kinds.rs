@@ -102,9 +102,7 @@ fn KindView(page: KindPage) -> impl IntoView {
     // Edit buttons for the body's manager and the admin; asked in the browser only.
     let editable = {
         let slug = k.slug.clone();
-        let can =
-            LocalResource::new(move || crate::api::catalogue_edit::can_edit_kind(slug.clone()));
-        Signal::derive(move || matches!(can.get(), Some(Ok(true))))
+        super::asked_in_browser(move || crate::api::catalogue_edit::can_edit_kind(slug.clone()))
     };
     // Acts to choose for a requirement; requirements (with their place in the act) for a
     // typical violation.
