@@ -170,15 +170,6 @@ pub fn page_param() -> Memo<usize> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn dates_are_shown_the_russian_way() {
-        assert_eq!(super::date("2026-11-22"), "22.11.2026");
-        assert_eq!(super::date("вчера"), "вчера");
-    }
-}
-
 /// A yes/no the browser asks the server after hydration (edit rights). Kept in a plain signal
 /// set by an effect, which runs in the browser only: pages render it inside `Suspense`, and a
 /// browser-only resource read there would keep the server waiting for it.
@@ -194,4 +185,13 @@ where
         }
     });
     answer.into()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_are_shown_the_russian_way() {
+        assert_eq!(super::date("2026-11-22"), "22.11.2026");
+        assert_eq!(super::date("вчера"), "вчера");
+    }
 }
