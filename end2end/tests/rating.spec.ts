@@ -15,11 +15,20 @@ async function signIn(page: Page, email: string): Promise<void> {
   await expect(page).toHaveURL(/\/cabinet/);
 }
 
-test("the demo business rates an event offline; it is sent once when the network returns", async ({
+async function ratedTotal(page: Page): Promise<number> {
+  const response = await page.request.get("/api/v1/ratings/bodies");
+  expect(response.status()).toBe(200);
+  const bodies: { count: number }[] = await response.json();
+  return bodies.reduce((sum, b) => sum + b.count, 0);
+}
+
+test("the demo business rates an event offline; it is sent once, counted publicly, and the manager replies in public", async ({
   page,
   context,
+  browser,
 }) => {
   const errors = collectErrors(page);
+  const before = await ratedTotal(page);
   await signIn(page, "business@demo.knd.local");
   // One online visit: the criteria and the business's events stay on the device.
   await page.goto("/rate");
@@ -32,6 +41,8 @@ test("the demo business rates an event offline; it is sent once when the network
 
   await context.setOffline(true);
   await page.goto("/rate");
+  // The criteria come from the device once the page has hydrated.
+  await expect(page.locator(".criterion").first()).toBeVisible();
   await page.getByLabel("Номер мероприятия в ЕРКНМ или ссылка на него").fill(
     `https://proverki.gov.ru/portal/public-knm/view/${number}`,
   );
@@ -78,8 +89,28 @@ test("the demo business rates an event offline; it is sent once when the network
   expect(event.status()).toBe(200);
   expect((await event.json()).rated).toBe(true);
 
-  // Sending again (a second tab, a retry) changes nothing: the device's queue is empty and a
-  // replayed operation is a duplicate.
-  await page.getByRole("button", { name: "Отправить сейчас" }).isDisabled();
+  // Counted once in the public aggregates; the queue is empty, so nothing is sent again.
+  await expect(page.getByRole("button", { name: "Отправить сейчас" })).toBeDisabled();
+  expect(await ratedTotal(page)).toBe(before + 1);
+
+  // The body's manager sees the alert (a criterion below 5) and replies; the reply is public.
+  const managerContext = await browser.newContext();
+  const manager = await managerContext.newPage();
+  await signIn(manager, "manager@demo.knd.local");
+  await manager.goto("/cabinet/ratings");
+  const comment = "Проверка прошла в срок, но разъяснений не хватило.";
+  const alert = manager.locator("article.review", { hasText: comment });
+  await expect(alert).toBeVisible();
+  await expect(alert.locator(".scores li.low")).toHaveCount(1);
+  const reply = `Спасибо за отзыв: разъяснения дополнены (${Date.now()}).`;
+  await alert.getByLabel("Публичный ответ (один раз)").fill(reply);
+  await alert.getByRole("button", { name: "Опубликовать ответ" }).click();
+  await expect(alert.locator(".reply")).toContainText(reply);
+  await managerContext.close();
+
+  await page.goto("/ratings/feedback");
+  const published = page.locator("article.review", { hasText: comment });
+  await expect(published).toContainText(reply);
+  await expect(published).not.toContainText("Анна Предпринимателева");
   await expectNoErrors(errors.filter((e) => !/Failed to fetch|ERR_INTERNET_DISCONNECTED|status of 4\d\d/.test(e)));
 });

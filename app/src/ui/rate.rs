@@ -415,9 +415,10 @@ fn MyEvents(form: Form) -> impl IntoView {
                                     <li class="event-pick">
                                         <span>
                                             {format!(
-                                                "№ {} · {} · {} · {}",
+                                                "№ {} · {} · {} · {} · {}",
                                                 card.number,
                                                 type_name(card.event_type),
+                                                card.body,
                                                 card.kind,
                                                 crate::ui::catalogue::date(&card.starts_on),
                                             )}

@@ -288,8 +288,18 @@ pub async fn load(
         sqlx::query_scalar("SELECT id FROM app_user WHERE email = 'business@demo.knd.local'")
             .fetch_optional(&mut *tx)
             .await?;
+    // The demo business's events: first the kinds of the demo manager's body (so the manager
+    // sees the demo business's ratings), then the kinds it has a risk category in.
     let demo_kinds: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT kind_id FROM risk_assignment WHERE organisation_id = $1 ORDER BY kind_id",
+        "SELECT kind_id FROM (
+             SELECT k.id AS kind_id, 0 AS rank, k.slug AS slug FROM control_kind k
+             JOIN control_body b ON b.id = k.body_id
+             JOIN membership m ON m.organisation_id = b.organisation_id AND m.role = 'kno_manager'
+             JOIN app_user u ON u.id = m.user_id AND u.email = 'manager@demo.knd.local'
+             UNION
+             SELECT r.kind_id, 1, k.slug FROM risk_assignment r
+             JOIN control_kind k ON k.id = r.kind_id WHERE r.organisation_id = $1) d
+         GROUP BY kind_id ORDER BY min(rank), min(slug)",
     )
     .bind(demo)
     .fetch_all(&mut *tx)
