@@ -108,6 +108,10 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/drafts") view=crate::ui::rate::DraftsPage />
                     <Route path=path!("/ratings/feedback") view=crate::ui::feedback::FeedbackPage />
                     <Route
+                        path=path!("/cabinet/rating-criteria")
+                        view=crate::ui::feedback::ReferencePage
+                    />
+                    <Route
                         path=path!("/cabinet/ratings")
                         view=crate::ui::feedback::ManagerRatingsPage
                     />

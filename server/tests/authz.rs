@@ -74,6 +74,8 @@ const MATRIX: &[(&str, &[Who])] = &[
     // rating of the business (each gets one of its own in the request below).
     ("/api/rating/reply", &[Business, Manager]),
     ("/api/rating/hide", ADMIN),
+    ("/api/rating/reference", ADMIN),
+    ("/api/rating/reference_save", ADMIN),
     ("/api/catalogue/editable", EVERYONE),
     ("/api/session/me", SIGNED_IN),
     ("/api/session/logout_everywhere", SIGNED_IN),
@@ -223,6 +225,11 @@ impl Fixture {
             "/api/sync/push" => json!({ "ops": [] }),
             "/api/rating/my_events" | "/api/rating/alerts" => json!({}),
             "/api/rating/reviews" => json!({ "body": null, "page": 1 }),
+            "/api/rating/reference" => json!({}),
+            "/api/rating/reference_save" => json!({ "entry": {
+                "list": "reason", "side": "business", "code": format!("r_{}", self.next()).replace(|c: char| c.is_ascii_digit(), "x"),
+                "title_ru": "Причина", "title_en": "Reason", "position": 50, "active": true
+            } }),
             "/api/rating/reply" => {
                 let side = if who == Business { "body" } else { "business" };
                 json!({ "rating_id": self.fresh_rating(side).await, "text": "Спасибо за оценку." })

@@ -487,3 +487,101 @@ async fn a_scanned_code_finds_its_event(pool: PgPool) {
         assert_eq!(card["rated"], json!(false));
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_admin_manages_criteria_and_hides_abusive_text(pool: PgPool) {
+    let router = seeded(&pool).await;
+    let admin = sign_in(&router, "admin@demo.knd.local", DEMO_PASSWORD).await;
+    let business = sign_in(&router, "business@demo.knd.local", DEMO_PASSWORD).await;
+    let events = unrated_demo_events(&pool).await;
+
+    // A bad code changes nothing; switching a criterion off makes ratings without it complete.
+    let entry = |code: &str, active: bool| {
+        json!({ "entry": { "list": "criterion", "side": "business", "code": code,
+            "title_ru": "Полезность рекомендаций", "title_en": "Usefulness of advice",
+            "position": 4, "active": active } })
+    };
+    let (status, answer) = call(
+        &router,
+        "/api/rating/reference_save",
+        entry("Полезность", false),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, 422, "{answer}");
+    let (status, _) = call(
+        &router,
+        "/api/rating/reference_save",
+        entry("usefulness", false),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, criteria) = call(&router, "/api/rating/criteria", json!({}), None).await;
+    assert!(!criteria["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["code"] == "usefulness"));
+    let mut four = business_rating(&events[0], 9, &[]);
+    four["scores"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|s| s["criterion"] != "usefulness");
+    let (_, answer) = push(&router, &business, &[op(Uuid::now_v7(), four)]).await;
+    assert_eq!(statuses(&answer), ["applied"], "{answer}");
+    // The five-criteria rating now names one the portal no longer asks for.
+    let (_, answer) = push(
+        &router,
+        &business,
+        &[op(Uuid::now_v7(), business_rating(&events[1], 9, &[]))],
+    )
+    .await;
+    assert_eq!(statuses(&answer), ["rejected"]);
+
+    // Hiding: the comment disappears from the public list, the reason takes its place.
+    let rating_id = answer_rating_id(&pool, &events[0]).await;
+    let (status, _) = call(
+        &router,
+        "/api/rating/hide",
+        json!({ "rating_id": rating_id, "reason": "Оскорбительные выражения." }),
+        Some(&business),
+    )
+    .await;
+    assert_eq!(status, 403, "only the admin hides");
+    let (status, _) = call(
+        &router,
+        "/api/rating/hide",
+        json!({ "rating_id": rating_id, "reason": "Оскорбительные выражения." }),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, reviews) = call(
+        &router,
+        "/api/rating/reviews",
+        json!({ "body": null, "page": 1 }),
+        None,
+    )
+    .await;
+    let review = reviews
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == json!(rating_id))
+        .expect("the newest rating is listed");
+    assert_eq!(review["comment"], Value::Null);
+    assert_eq!(review["hidden_reason"], "Оскорбительные выражения.");
+    assert!(!reviews.to_string().contains("Анна"), "never the rater");
+}
+
+async fn answer_rating_id(pool: &PgPool, number: &str) -> String {
+    sqlx::query_scalar(
+        "SELECT r.id::text FROM rating r JOIN control_event e ON e.id = r.event_id
+         WHERE e.erknm_number = $1 AND r.side = 'business'",
+    )
+    .bind(number)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}

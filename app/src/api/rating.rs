@@ -220,3 +220,97 @@ pub async fn my_events() -> Result<Vec<EventCard>, AppError> {
     .await;
     respond(result)
 }
+
+/// A criterion or a reason for a low score as the admin manages it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ReferenceEntry {
+    /// `criterion` or `reason`.
+    pub list: String,
+    pub side: String,
+    pub code: String,
+    pub title_ru: String,
+    pub title_en: String,
+    pub position: i32,
+    pub active: bool,
+}
+
+/// Every criterion and reason, inactive ones included. The admin only.
+#[server(endpoint = "rating/reference", input = Json, output = Json)]
+pub async fn reference() -> Result<Vec<ReferenceEntry>, AppError> {
+    use crate::server::{authz, respond};
+    let result = async {
+        let (state, actor) = authz::signed_in().await?;
+        authz::ensure(actor.is_admin())?;
+        sqlx::query_as(
+            "SELECT 'criterion' AS list, side, code, title_ru, title_en, position, active
+             FROM rating_criterion
+             UNION ALL
+             SELECT 'reason', side, code, title_ru, title_en, position, active FROM rating_reason
+             ORDER BY list, side, position, code",
+        )
+        .fetch_all(&state.pool)
+        .await
+        .map_err(|e| AppError::internal("listing rating reference data", e))
+    }
+    .await;
+    respond(result)
+}
+
+/// Adds or changes a criterion or a reason (by list, side and code). Switching one off keeps
+/// the ratings that used it; new ratings no longer offer it. The admin only.
+#[server(endpoint = "rating/reference_save", input = Json, output = Json)]
+pub async fn save_reference(entry: ReferenceEntry) -> Result<(), AppError> {
+    use crate::server::{authz, respond};
+    let result = async {
+        let (state, actor) = authz::signed_in().await?;
+        authz::ensure(actor.is_admin())?;
+        let table = match entry.list.as_str() {
+            "criterion" => "rating_criterion",
+            "reason" => "rating_reason",
+            _ => return Err(AppError::field("list", "Выберите: критерий или причина.")),
+        };
+        if crate::domain::rating::Side::parse(&entry.side).is_none() {
+            return Err(AppError::field("side", "Выберите, кто оценивает."));
+        }
+        let code = entry.code.trim();
+        if code.is_empty()
+            || code.len() > 40
+            || !code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        {
+            return Err(AppError::field(
+                "code",
+                "Код — латинские строчные буквы и «_», до 40 знаков.",
+            ));
+        }
+        for (field, title) in [("title_ru", &entry.title_ru), ("title_en", &entry.title_en)] {
+            let title = title.trim();
+            if title.is_empty() || title.chars().count() > 200 {
+                return Err(AppError::field(field, "Название — от 1 до 200 символов."));
+            }
+        }
+        if !(0..=1000).contains(&entry.position) {
+            return Err(AppError::field("position", "Порядок — от 0 до 1000."));
+        }
+        sqlx::query(&format!(
+            "INSERT INTO {table} (id, side, code, title_ru, title_en, position, active)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (side, code) DO UPDATE SET title_ru = EXCLUDED.title_ru,
+                 title_en = EXCLUDED.title_en, position = EXCLUDED.position,
+                 active = EXCLUDED.active"
+        ))
+        .bind(uuid::Uuid::now_v7())
+        .bind(&entry.side)
+        .bind(code)
+        .bind(entry.title_ru.trim())
+        .bind(entry.title_en.trim())
+        .bind(entry.position)
+        .bind(entry.active)
+        .execute(&state.pool)
+        .await
+        .map_err(|e| AppError::internal("saving rating reference data", e))?;
+        Ok(())
+    }
+    .await;
+    respond(result)
+}

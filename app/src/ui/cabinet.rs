@@ -110,6 +110,11 @@ fn RatingLinks(role: Option<Role>) -> impl IntoView {
                         {t!(i18n, feedback.alerts_title)}
                     </a>
                 </Show>
+                <Show when=move || role == Some(Role::Admin)>
+                    <a class="button" href="/cabinet/rating-criteria">
+                        {t!(i18n, feedback.reference_title)}
+                    </a>
+                </Show>
                 <a class="button" href="/ratings/feedback">
                     {t!(i18n, feedback.title)}
                 </a>

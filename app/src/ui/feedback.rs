@@ -95,6 +95,15 @@ fn ReviewCard(review: Review, #[prop(optional)] children: Option<Children>) -> i
 #[component]
 pub fn FeedbackPage() -> impl IntoView {
     let i18n = use_i18n();
+    let session = crate::client::session::use_session();
+    // The admin hides abusive text; known in the browser only (pages hold no personal data).
+    let is_admin = move || {
+        session.signed_in().is_some_and(|u| {
+            u.roles
+                .iter()
+                .any(|r| r.role == crate::domain::account::Role::Admin)
+        })
+    };
     let query = use_query_map();
     let list = Resource::new(
         move || {
@@ -124,7 +133,17 @@ pub fn FeedbackPage() -> impl IntoView {
                             <div class="reviews">
                                 {items
                                     .into_iter()
-                                    .map(|r| view! { <ReviewCard review=r /> })
+                                    .map(|r| {
+                                        let id = r.id.clone();
+                                        let hidden = r.hidden_reason.is_some();
+                                        view! {
+                                            <ReviewCard review=r>
+                                                <Show when=move || is_admin() && !hidden>
+                                                    <HideForm rating_id=id.clone() />
+                                                </Show>
+                                            </ReviewCard>
+                                        }
+                                    })
                                     .collect_view()}
                             </div>
                         }
@@ -320,5 +339,181 @@ fn AlertCard(alert: Alert) -> impl IntoView {
                 </button>
             </form>
         </ReviewCard>
+    }
+}
+
+/// The admin's form that hides the text of an abusive rating, with the reason shown instead.
+#[component]
+fn HideForm(rating_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = StoredValue::new(rating_id);
+    let reason = RwSignal::new(String::new());
+    let action = Action::new(|(id, reason): &(String, String)| {
+        crate::api::rating_feedback::hide(id.clone(), reason.clone())
+    });
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let field = Signal::derive(field_error(error, "reason"));
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <Show
+            when=move || !done()
+            fallback=move || {
+                view! {
+                    <p class="notice">{t!(i18n, feedback.hidden)} ": " {move || reason.get()}</p>
+                }
+            }
+        >
+            <form
+                class="form"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    action.dispatch((id.get_value(), reason.get_untracked()));
+                }
+            >
+                <div class="field" class:invalid=move || field.get().is_some()>
+                    <label for=format!(
+                        "hide-{}",
+                        id.get_value(),
+                    )>{t!(i18n, feedback.hide_reason)}</label>
+                    <input id=format!("hide-{}", id.get_value()) bind:value=reason />
+                    <p class="field-error" role="alert">
+                        {move || field.get()}
+                    </p>
+                </div>
+                <button type="submit" class="button" disabled=move || action.pending().get()>
+                    {t!(i18n, feedback.hide)}
+                </button>
+            </form>
+        </Show>
+    }
+}
+
+/// `/cabinet/rating-criteria`: the admin manages the criteria and the reasons for a low score.
+#[component]
+pub fn ReferencePage() -> impl IntoView {
+    use crate::api::rating::{reference, ReferenceEntry};
+    let i18n = use_i18n();
+    let list = LocalResource::new(reference);
+    let blank = || ReferenceEntry {
+        list: "criterion".into(),
+        side: "business".into(),
+        code: String::new(),
+        title_ru: String::new(),
+        title_en: String::new(),
+        position: 100,
+        active: true,
+    };
+    view! {
+        <Title text=move || t_string!(i18n, feedback.reference_title) />
+        <h1>{t!(i18n, feedback.reference_title)}</h1>
+        <p class="lead">{t!(i18n, feedback.reference_lead)}</p>
+        {move || match list.get() {
+            None => view! { <p class="muted">{t!(i18n, loading)}</p> }.into_any(),
+            Some(Err(error)) => view! { <LoadError error=error /> }.into_any(),
+            Some(Ok(entries)) => {
+                view! {
+                    <div class="reference">
+                        {entries
+                            .into_iter()
+                            .map(|e| {
+                                view! { <ReferenceForm entry=e on_saved=move || list.refetch() /> }
+                            })
+                            .collect_view()}
+                    </div>
+                    <h2>{t!(i18n, feedback.add_entry)}</h2>
+                    <ReferenceForm entry=blank() on_saved=move || list.refetch() />
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn ReferenceForm(
+    entry: crate::api::rating::ReferenceEntry,
+    on_saved: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    use crate::api::rating::save_reference;
+    let i18n = use_i18n();
+    let key = format!("{}-{}-{}", entry.list, entry.side, entry.code);
+    let list = RwSignal::new(entry.list.clone());
+    let side = RwSignal::new(entry.side.clone());
+    let code = RwSignal::new(entry.code.clone());
+    let title_ru = RwSignal::new(entry.title_ru.clone());
+    let title_en = RwSignal::new(entry.title_en.clone());
+    let position = RwSignal::new(entry.position.to_string());
+    let active = RwSignal::new(entry.active);
+    let is_new = entry.code.is_empty();
+    let action =
+        Action::new(move |e: &crate::api::rating::ReferenceEntry| save_reference(e.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            on_saved();
+        }
+    });
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        action.dispatch(crate::api::rating::ReferenceEntry {
+            list: list.get_untracked(),
+            side: side.get_untracked(),
+            code: code.get_untracked(),
+            title_ru: title_ru.get_untracked(),
+            title_en: title_en.get_untracked(),
+            position: position.get_untracked().trim().parse().unwrap_or(-1),
+            active: active.get_untracked(),
+        });
+    };
+    let key = StoredValue::new(key);
+    let id = move |f: &str| format!("{f}-{}", key.get_value());
+    view! {
+        <form class="form panel reference-entry" on:submit=submit novalidate>
+            <Show when=move || is_new>
+                <div class="field">
+                    <label for=id("list")>{t!(i18n, feedback.list)}</label>
+                    <select id=id("list") bind:value=list>
+                        <option value="criterion">{t!(i18n, feedback.list_criterion)}</option>
+                        <option value="reason">{t!(i18n, feedback.list_reason)}</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for=id("side")>{t!(i18n, feedback.side)}</label>
+                    <select id=id("side") bind:value=side>
+                        <option value="business">{t!(i18n, feedback.side_business)}</option>
+                        <option value="body">{t!(i18n, feedback.side_body)}</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for=id("code")>{t!(i18n, feedback.code)}</label>
+                    <input id=id("code") bind:value=code autocomplete="off" />
+                </div>
+            </Show>
+            <Show when=move || !is_new>
+                <p class="muted">
+                    {move || format!("{} · {} · {}", list.get(), side.get(), code.get())}
+                </p>
+            </Show>
+            <div class="field">
+                <label for=id("ru")>{t!(i18n, feedback.title_ru)}</label>
+                <input id=id("ru") bind:value=title_ru />
+            </div>
+            <div class="field">
+                <label for=id("en")>{t!(i18n, feedback.title_en)}</label>
+                <input id=id("en") bind:value=title_en />
+            </div>
+            <div class="field">
+                <label for=id("pos")>{t!(i18n, feedback.position)}</label>
+                <input id=id("pos") inputmode="numeric" bind:value=position />
+            </div>
+            <label class="check">
+                <input type="checkbox" bind:checked=active />
+                {t!(i18n, feedback.active)}
+            </label>
+            <FormError error=error />
+            <button type="submit" class="button" disabled=move || action.pending().get()>
+                {t!(i18n, feedback.save)}
+            </button>
+        </form>
     }
 }
