@@ -520,7 +520,12 @@ async fn the_pages_are_server_rendered_with_svg_charts(pool: PgPool) {
         html.contains(r#"href="/ratings""#),
         "the navigation links the rating"
     );
-    for id in ["dist-region", "trend-region", "count-region", "dist-body-alpha"] {
+    for id in [
+        "dist-region",
+        "trend-region",
+        "count-region",
+        "dist-body-alpha",
+    ] {
         assert!(html.contains(&format!(r#"id="{id}""#)), "chart {id}");
     }
     assert!(html.contains(r#"role="img""#));

@@ -347,12 +347,12 @@ pub fn LineChart(
             {segments
                 .into_iter()
                 .map(|points| {
-                    // A lone point has no line to show it: it gets a dot.
                     let lone = points.len() == 1;
                     let dots = points
                         .iter()
                         .filter(move |_| lone)
                         .map(|(x, y)| {
+                            // A lone point has no line to show it: it gets a dot.
                             view! { <circle class="chart-dot" cx=f1(*x) cy=f1(*y) r="2.5" /> }
                         })
                         .collect_view();
