@@ -47,16 +47,12 @@ struct BodyRow {
     sum: f64,
 }
 
-#[derive(sqlx::FromRow)]
-struct BodyCriterionRow {
-    body_id: Uuid,
-    criterion_id: Uuid,
-    average: f64,
-}
-
+/// How often a body got a score on a criterion: both the per-criterion means and the
+/// distribution come from these, in one scan of the scores.
 #[derive(sqlx::FromRow)]
 struct ScoreCountRow {
     body_id: Uuid,
+    criterion_id: Uuid,
     score: i32,
     count: i64,
 }
@@ -125,36 +121,34 @@ pub async fn body_scores(db: &mut PgConnection, details: bool) -> Result<BodySco
     ))
     .fetch_all(&mut *db)
     .await?;
-    let per_criterion: Vec<BodyCriterionRow> = sqlx::query_as(&format!(
-        "SELECT r.body_id, s.criterion_id, avg(s.score)::float8 AS average
+    let scores: Vec<ScoreCountRow> = sqlx::query_as(&format!(
+        "SELECT r.body_id, s.criterion_id, s.score::int4 AS score, count(*) AS count
          FROM rating r JOIN rating_score s ON s.rating_id = r.id
-         WHERE {COUNTED} GROUP BY r.body_id, s.criterion_id"
+         WHERE {COUNTED} GROUP BY r.body_id, s.criterion_id, s.score"
     ))
     .fetch_all(&mut *db)
     .await?;
-    let per_criterion: HashMap<(Uuid, Uuid), f64> = per_criterion
+    // (count, sum) per body and criterion.
+    let mut sums: HashMap<(Uuid, Uuid), (i64, f64)> = HashMap::new();
+    let mut distributions: HashMap<Uuid, Vec<i64>> = HashMap::new();
+    for row in &scores {
+        let entry = sums.entry((row.body_id, row.criterion_id)).or_default();
+        entry.0 += row.count;
+        entry.1 += f64::from(row.score) * row.count as f64;
+        if (1..=10).contains(&row.score) {
+            distributions
+                .entry(row.body_id)
+                .or_insert_with(|| vec![0i64; 10])[(row.score - 1) as usize] += row.count;
+        }
+    }
+    let per_criterion: HashMap<(Uuid, Uuid), f64> = sums
         .into_iter()
-        .map(|r| ((r.body_id, r.criterion_id), r.average))
+        .filter_map(|(key, (count, sum))| mean(sum, count).map(|m| (key, m)))
         .collect();
 
-    let (mut distributions, mut trends) = (HashMap::new(), HashMap::new());
+    let mut trends = HashMap::new();
     let mut region_trend = Vec::new();
     if details {
-        let scores: Vec<ScoreCountRow> = sqlx::query_as(&format!(
-            "SELECT r.body_id, s.score::int4 AS score, count(*) AS count
-             FROM rating r JOIN rating_score s ON s.rating_id = r.id
-             WHERE {COUNTED} GROUP BY r.body_id, s.score"
-        ))
-        .fetch_all(&mut *db)
-        .await?;
-        for row in scores {
-            let d = distributions
-                .entry(row.body_id)
-                .or_insert_with(|| vec![0i64; 10]);
-            if (1..=10).contains(&row.score) {
-                d[(row.score - 1) as usize] += row.count;
-            }
-        }
         let months: Vec<String> = sqlx::query_scalar(
             "SELECT to_char(m, 'YYYY-MM') FROM generate_series(
                  date_trunc('month', now()) - make_interval(months => $1),
@@ -427,7 +421,7 @@ pub async fn prevention(db: &mut PgConnection) -> Result<Vec<Prevention>, sqlx::
         .collect())
 }
 
-/// Everything the `/ratings` page shows: ten queries on one connection, whatever the
+/// Everything the `/ratings` page shows: nine queries on one connection, whatever the
 /// number of bodies.
 pub async fn overview(db: &mut PgConnection) -> Result<RatingsSummary, sqlx::Error> {
     let BodyScores {
