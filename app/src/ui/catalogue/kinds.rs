@@ -100,11 +100,15 @@ fn KindView(page: KindPage) -> impl IntoView {
     let k = page.kind;
     let description = k.description.clone();
     // Edit buttons for the body's manager and the admin; asked in the browser only.
+    // Kept in a plain signal set by an effect (browser only), so the server never waits in
+    // `Suspense` for a resource that loads only in the browser.
     let editable = {
         let slug = k.slug.clone();
         let can =
             LocalResource::new(move || crate::api::catalogue_edit::can_edit_kind(slug.clone()));
-        Signal::derive(move || matches!(can.get(), Some(Ok(true))))
+        let editable = RwSignal::new(false);
+        Effect::new(move |_| editable.set(matches!(can.get(), Some(Ok(true)))));
+        Signal::from(editable)
     };
     // Acts to choose for a requirement; requirements (with their place in the act) for a
     // typical violation.
