@@ -27,6 +27,9 @@ use tower_http::{compression::CompressionLayer, CompressionLevel};
 use crate::config::Config;
 use headers::{CspNonce, HeaderPolicy};
 
+/// How long an instance may show public rating figures without a new rating made elsewhere.
+pub const RATINGS_TTL: Duration = Duration::from_secs(60);
+
 /// How long an instance may show the old region name after an edit elsewhere.
 pub const REGION_TTL: Duration = Duration::from_secs(60);
 
@@ -51,6 +54,7 @@ pub fn build_state(pool: PgPool) -> anyhow::Result<AppState> {
         leptos_options,
         release: Arc::new(release),
         region: Arc::new(TtlCache::new(REGION_TTL)),
+        ratings: Arc::new(TtlCache::new(RATINGS_TTL)),
         catalogue: Default::default(),
         session_lifetime_secs: app::server::session::ABSOLUTE_LIFETIME_SECS,
     })

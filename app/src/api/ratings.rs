@@ -14,14 +14,19 @@ pub async fn ratings_overview() -> Result<RatingsSummary, AppError> {
     use crate::server::{app_state, respond};
     let result = async {
         let state = app_state()?;
+        if let Some(summary) = state.ratings.get() {
+            return Ok((*summary).clone());
+        }
         let mut conn = state
             .pool
             .acquire()
             .await
             .map_err(|e| AppError::internal("acquiring a connection", e))?;
-        crate::server::rating_stats::overview(&mut conn)
+        let summary = crate::server::rating_stats::overview(&mut conn)
             .await
-            .map_err(|e| AppError::internal("computing the rating", e))
+            .map_err(|e| AppError::internal("computing the rating", e))?;
+        state.ratings.put(std::sync::Arc::new(summary.clone()));
+        Ok(summary)
     }
     .await;
     respond(result)

@@ -14,7 +14,14 @@ pub async fn push(ops: Vec<Op>) -> Result<Vec<Outcome>, AppError> {
     use crate::server::{authz, respond};
     let result = async {
         let (state, actor) = authz::signed_in().await?;
-        crate::server::sync::push(&state.pool, &actor, ops).await
+        let outcomes = crate::server::sync::push(&state.pool, &actor, ops).await?;
+        if outcomes
+            .iter()
+            .any(|o| o.status == crate::sync::Status::Applied)
+        {
+            state.ratings.invalidate();
+        }
+        Ok(outcomes)
     }
     .await;
     respond(result)

@@ -20,6 +20,9 @@ pub struct AppState {
     pub release: Arc<Release>,
     /// The region is read by every home page and changes almost never.
     pub region: Arc<TtlCache<Option<RegionInfo>>>,
+    /// The public rating (`/ratings`): nine grouped queries over every rating, so kept for a
+    /// short time and dropped on this instance when a rating, a reply or a hiding lands here.
+    pub ratings: Arc<TtlCache<Arc<crate::domain::rating_stats::RatingsSummary>>>,
     /// The catalogue at its current version, shared by every page.
     pub catalogue: Arc<super::catalogue::SnapshotCache>,
     /// A sign-in lasts at most this many seconds, however active the user is.

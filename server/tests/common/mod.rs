@@ -40,6 +40,7 @@ pub fn state(pool: PgPool) -> AppState {
         leptos_options,
         release: Arc::new(release),
         region: Arc::new(TtlCache::new(Duration::from_secs(60))),
+        ratings: Arc::new(TtlCache::new(Duration::from_secs(60))),
         catalogue: Default::default(),
         session_lifetime_secs: app::server::session::ABSOLUTE_LIFETIME_SECS,
     }
