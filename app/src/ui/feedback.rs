@@ -97,13 +97,17 @@ pub fn FeedbackPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = crate::client::session::use_session();
     // The admin hides abusive text; known in the browser only (pages hold no personal data).
-    let is_admin = move || {
-        session.signed_in().is_some_and(|u| {
+    // A plain signal set by an effect: the who-am-I resource read inside `Suspense` would keep
+    // the server waiting for it.
+    let admin = RwSignal::new(false);
+    Effect::new(move |_| {
+        admin.set(session.signed_in().is_some_and(|u| {
             u.roles
                 .iter()
                 .any(|r| r.role == crate::domain::account::Role::Admin)
-        })
-    };
+        }));
+    });
+    let is_admin = move || admin.get();
     let query = use_query_map();
     let list = Resource::new(
         move || {
