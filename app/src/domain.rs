@@ -8,3 +8,4 @@ pub mod organisation;
 pub mod rating;
 pub mod rating_stats;
 pub mod registry_number;
+pub mod self_check;

@@ -12,6 +12,7 @@ pub mod rating_stats;
 pub mod region;
 pub mod release;
 pub mod risk;
+pub mod self_check;
 pub mod session;
 pub mod state;
 pub mod sync;

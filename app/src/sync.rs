@@ -13,6 +13,11 @@ pub const MAX_BATCH: usize = 100;
 pub mod kinds {
     /// A rating of an event (payload: [`crate::domain::rating::Submission`]).
     pub const RATING_SUBMIT: &str = "rating.submit";
+    /// A finished self-assessment (payload: [`crate::domain::self_check::Submission`]).
+    pub const SELF_CHECK_SUBMIT: &str = "self_check.submit";
+    /// An evaluation of a requirement from the catalogue (payload:
+    /// [`crate::domain::self_check::Evaluation`]).
+    pub const REQUIREMENT_EVALUATE: &str = "requirement.evaluate";
 }
 
 /// One operation as the device queued it.

@@ -76,6 +76,13 @@ const MATRIX: &[(&str, &[Who])] = &[
     ("/api/rating/hide", ADMIN),
     ("/api/rating/reference", ADMIN),
     ("/api/rating/reference_save", ADMIN),
+    ("/api/self_check/checklists", EVERYONE),
+    ("/api/self_check/evaluations", EVERYONE),
+    ("/api/self_check/mine", SIGNED_IN),
+    // Its organisation's representatives, the managers of the body it was sent to, the admin.
+    ("/api/self_check/report", &[Business, Manager, Admin]),
+    ("/api/self_check/reword", MANAGERS),
+    ("/api/self_check/body_overview", &[Manager]),
     ("/api/catalogue/editable", EVERYONE),
     ("/api/session/me", SIGNED_IN),
     ("/api/session/logout_everywhere", SIGNED_IN),
@@ -181,6 +188,45 @@ impl Fixture {
         id
     }
 
+    /// A self-assessment of the demo business sent to the demo manager's body.
+    async fn fresh_assessment(&self) -> Uuid {
+        let id = Uuid::now_v7();
+        let op = Uuid::now_v7();
+        sqlx::query(
+            "INSERT INTO sync_op (op_id, user_id, kind)
+             SELECT $1, id, 'self_check.submit' FROM app_user WHERE email = 'business@demo.knd.local'",
+        )
+        .bind(op)
+        .execute(&self.pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO self_assessment (id, op_id, user_id, organisation_id, started_on, to_body,
+                                          total, applicable, met, report)
+             SELECT $1, $2, u.id, o.id, current_date, true, 0, 0, 0, $3
+             FROM app_user u, organisation o
+             WHERE u.email = 'business@demo.knd.local' AND o.inn = '2721001237'
+               AND o.parent_id IS NULL",
+        )
+        .bind(id)
+        .bind(op)
+        .bind(json!({ "organisation_id": "", "started_on": "2026-01-01", "checklists": [], "replies": [] }))
+        .execute(&self.pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO self_assessment_kind (assessment_id, kind_id)
+             SELECT $1, k.id FROM control_kind k JOIN control_body b ON b.id = k.body_id
+             WHERE b.organisation_id = $2 ORDER BY k.slug LIMIT 1",
+        )
+        .bind(id)
+        .bind(self.control_body)
+        .execute(&self.pool)
+        .await
+        .unwrap();
+        id
+    }
+
     /// A valid legal entity form with a fresh ИНН.
     fn new_legal_entity(&self, kind: &str) -> Value {
         let n = self.next();
@@ -239,6 +285,22 @@ impl Fixture {
             }
             "/api/rating/hide" => {
                 json!({ "rating_id": self.fresh_rating("business").await, "reason": "Оскорбления." })
+            }
+            "/api/self_check/checklists" => json!({ "kinds": ["chs-nadzor"] }),
+            "/api/self_check/evaluations" => json!({ "kind": "chs-nadzor" }),
+            "/api/self_check/mine" | "/api/self_check/body_overview" => json!({}),
+            "/api/self_check/report" => json!({ "id": self.fresh_assessment().await }),
+            "/api/self_check/reword" => {
+                let id: Uuid = sqlx::query_scalar(
+                    "SELECT r.id FROM requirement r JOIN control_kind k ON k.id = r.kind_id
+                     JOIN control_body b ON b.id = k.body_id
+                     WHERE b.organisation_id = $1 ORDER BY r.id LIMIT 1",
+                )
+                .bind(self.control_body)
+                .fetch_one(&self.pool)
+                .await
+                .unwrap();
+                json!({ "requirement_id": id, "question": "Есть ли план действий при ЧС?" })
             }
             "/api/rating/event" => {
                 let number: String = if who == Business {

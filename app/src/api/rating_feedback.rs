@@ -161,12 +161,7 @@ pub async fn reviews(body: Option<String>, page: usize) -> Result<Vec<Review>, A
 /// through the public views and hides text; alerts are the body's own work list).
 #[cfg(feature = "ssr")]
 fn managed_bodies(actor: &crate::server::authz::Actor) -> Vec<uuid::Uuid> {
-    actor
-        .roles
-        .iter()
-        .filter(|g| g.role == crate::domain::account::Role::KnoManager)
-        .map(|g| g.parent_id.unwrap_or(g.organisation_id))
-        .collect()
+    actor.managed_bodies()
 }
 
 /// Low ratings of the manager's body (any score below 5), newest first, with the staff by

@@ -44,6 +44,15 @@ impl Actor {
                 .is_some_and(|body| self.holds(Role::KnoManager, body))
     }
 
+    /// The bodies (their organisations) the user manages: a unit's manager counts for the body.
+    pub fn managed_bodies(&self) -> Vec<Uuid> {
+        self.roles
+            .iter()
+            .filter(|g| g.role == Role::KnoManager)
+            .map(|g| g.parent_id.unwrap_or(g.organisation_id))
+            .collect()
+    }
+
     /// The role the user acts in now: the one chosen, or else the first one held.
     pub fn current(&self) -> Option<&account::RoleGrant> {
         self.acting_as

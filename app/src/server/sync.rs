@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::authz::Actor;
 use super::rating;
+use super::self_check;
 use crate::error::AppError;
 use crate::sync::{kinds, Op, Outcome, Status, MAX_BATCH};
 
@@ -110,6 +111,12 @@ async fn push_once(pool: &PgPool, actor: &Actor, ops: &[Op]) -> Result<Vec<Outco
     for (kind, new_ops) in by_kind {
         let applied = match kind {
             kinds::RATING_SUBMIT => rating::apply_submissions(&mut tx, actor, new_ops).await?,
+            kinds::SELF_CHECK_SUBMIT => {
+                self_check::apply_submissions(&mut tx, actor, new_ops).await?
+            }
+            kinds::REQUIREMENT_EVALUATE => {
+                self_check::apply_evaluations(&mut tx, actor, new_ops).await?
+            }
             _ => new_ops
                 .into_iter()
                 .map(|op| Outcome::rejected(op.op_id, "Неизвестный вид операции."))

@@ -5,6 +5,7 @@
 mod csv_export;
 mod rate_limit;
 mod ratings;
+mod self_check;
 
 use std::sync::Arc;
 
@@ -601,9 +602,11 @@ async fn changes(
          description = "Каталог регионального портала контрольно-надзорной деятельности: контрольные органы, виды контроля, обязательные требования, частые вопросы, типовые нарушения, публичные обсуждения, программы профилактики, доклады, новости, поиск, категории риска и региональный рейтинг. Только чтение; ограничение частоты запросов с одного адреса."),
     paths(control_bodies, control_body, control_kinds, control_kind, requirements, faq,
           typical_violations, discussions, programmes, reports, news, search, organisation_risk,
-          changes, ratings::rating_bodies, ratings::rating_staff),
+          changes, ratings::rating_bodies, ratings::rating_staff, self_check::checklist,
+          self_check::evaluations),
     tags((name = "catalogue", description = "Каталог"), (name = "risk", description = "Категории риска"),
          (name = "ratings", description = "Региональный рейтинг: органы и обезличенные сотрудники"),
+         (name = "self_check", description = "Самопроверка: чек-листы и оценки обязательных требований"),
          (name = "sync", description = "Обновление копии каталога на устройстве"))
 )]
 pub struct ApiDoc;
@@ -624,7 +627,15 @@ pub fn routes(limit: ApiRateLimit) -> Router<AppState> {
         .route("/api/v1/control-bodies/{slug}", get(control_body))
         .route("/api/v1/control-kinds", get(control_kinds))
         .route("/api/v1/control-kinds/{slug}", get(control_kind))
+        .route(
+            "/api/v1/control-kinds/{slug}/checklist",
+            get(self_check::checklist),
+        )
         .route("/api/v1/requirements", get(requirements))
+        .route(
+            "/api/v1/requirements/evaluations",
+            get(self_check::evaluations),
+        )
         .route("/api/v1/faq", get(faq))
         .route("/api/v1/typical-violations", get(typical_violations))
         .route("/api/v1/discussions", get(discussions))
