@@ -106,6 +106,25 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/rate") view=crate::ui::rate::RatePage />
                     <Route path=path!("/rate/:id") view=crate::ui::rate::RatePage />
                     <Route path=path!("/drafts") view=crate::ui::rate::DraftsPage />
+                    <Route path=path!("/self-check") view=crate::ui::self_check::SelfCheckPage />
+                    <Route
+                        path=path!("/self-check/report/:id")
+                        view=crate::ui::self_check::report::ReportPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/self-check/:id")
+                        view=crate::ui::self_check::fill::SelfCheckFillPage
+                    />
+                    <Route
+                        path=path!("/requirements/:id/evaluate")
+                        view=crate::ui::self_check::evaluate::EvaluatePage
+                    />
+                    <Route
+                        path=path!("/cabinet/self-checks")
+                        view=crate::ui::self_check::body::BodySelfChecksPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/ratings/feedback") view=crate::ui::feedback::FeedbackPage />
                     <Route
                         path=path!("/cabinet/rating-criteria")

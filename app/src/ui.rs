@@ -17,4 +17,5 @@ pub mod offline;
 pub mod rate;
 pub mod ratings;
 pub mod scan;
+pub mod self_check;
 pub mod user_chip;

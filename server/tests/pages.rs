@@ -273,3 +273,59 @@ async fn catalogue_pages_with_editing_render_completely_on_the_server(pool: PgPo
         assert!(html.contains("</html>"), "{path}: cut short");
     }
 }
+
+/// The self-assessment pages finish their server render (none waits for the browser), with and
+/// without a session; the report of a self-assessment nobody may see is refused in Russian.
+#[sqlx::test(migrations = "../migrations")]
+async fn self_assessment_pages_render_completely_on_the_server(pool: PgPool) {
+    server::seed::seed_demo(&pool).await.unwrap();
+    let app = router(pool);
+    let business =
+        common::sign_in(&app, "business@demo.knd.local", server::seed::DEMO_PASSWORD).await;
+    let manager =
+        common::sign_in(&app, "manager@demo.knd.local", server::seed::DEMO_PASSWORD).await;
+    let missing = "/self-check/report/0190a0a0-0000-7000-8000-000000000000";
+    for (path, cookie, expected) in [
+        ("/self-check", None, "Самопроверка «Электронный инспектор»"),
+        ("/self-check", Some(&business), "Начать самопроверку"),
+        (
+            "/self-check/0190a0a0-0000-7000-8000-000000000000",
+            Some(&business),
+            "Загружаем",
+        ),
+        (
+            "/requirements/0190a0a0-0000-7000-8000-000000000000/evaluate",
+            None,
+            "Оценка обязательного требования",
+        ),
+        (missing, Some(&business), "Запрошенные сведения не найдены"),
+        (
+            "/cabinet/self-checks",
+            Some(&manager),
+            "Чаще всего не соблюдаются",
+        ),
+        (
+            "/kinds/chs-nadzor",
+            None,
+            "Самопроверка по этому виду контроля",
+        ),
+    ] {
+        let mut request = Request::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie.as_str());
+        }
+        let response = tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            send(&app, request.body(Body::empty()).unwrap()),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{path} never finished rendering"));
+        let html = tokio::time::timeout(std::time::Duration::from_secs(20), body_text(response))
+            .await
+            .unwrap_or_else(|_| panic!("{path} never finished streaming"));
+        assert!(
+            html.contains(expected),
+            "{path} should show «{expected}»: {html}"
+        );
+    }
+}

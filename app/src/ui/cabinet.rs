@@ -105,6 +105,16 @@ fn RatingLinks(role: Option<Role>) -> impl IntoView {
                         {t!(i18n, feedback.drafts)}
                     </a>
                 </Show>
+                <Show when=move || role == Some(Role::Business) || role.is_none()>
+                    <a class="button" href="/self-check">
+                        {t!(i18n, self_check.title)}
+                    </a>
+                </Show>
+                <Show when=move || manager>
+                    <a class="button" href="/cabinet/self-checks">
+                        {t!(i18n, self_check.body_title)}
+                    </a>
+                </Show>
                 <Show when=move || manager>
                     <a class="button" href="/cabinet/ratings">
                         {t!(i18n, feedback.alerts_title)}

@@ -24,6 +24,15 @@ const FROM_DEVICE: [&str; 8] = [
     "/news",
     "/risk",
 ];
+/// Addresses whose data lives on the device itself (drafts, checklists): the app shows them
+/// offline without the catalogue's copy.
+const DRAFT_PAGES: [&str; 3] = ["/self-check", "/rate", "/requirements"];
+
+fn under(path: &str, prefix: &str) -> bool {
+    path == prefix
+        || path.starts_with(&format!("{prefix}/"))
+        || path.starts_with(&format!("{prefix}?"))
+}
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
@@ -42,9 +51,15 @@ pub fn OfflinePage() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         let Some(path) = from.get() else { return };
-        let catalogue = FROM_DEVICE.iter().any(|p| {
-            path == *p || path.starts_with(&format!("{p}/")) || path.starts_with(&format!("{p}?"))
-        });
+        let replace = NavigateOptions {
+            replace: true,
+            ..Default::default()
+        };
+        if DRAFT_PAGES.iter().any(|p| under(&path, p)) {
+            navigate(&path, replace);
+            return;
+        }
+        let catalogue = FROM_DEVICE.iter().any(|p| under(&path, p));
         if catalogue {
             let navigate = navigate.clone();
             leptos::task::spawn_local(async move {

@@ -72,7 +72,7 @@ fn title_of(item: &ReferenceItem, locale: Locale) -> String {
     }
 }
 
-fn today() -> String {
+pub(crate) fn today() -> String {
     #[cfg(feature = "hydrate")]
     {
         let now = js_sys::Date::new_0();
@@ -87,7 +87,7 @@ fn today() -> String {
     String::from("9999-12-31")
 }
 
-fn now_ms() -> f64 {
+pub(crate) fn now_ms() -> f64 {
     #[cfg(feature = "hydrate")]
     return js_sys::Date::now();
     #[cfg(not(feature = "hydrate"))]
@@ -653,7 +653,9 @@ fn draft_item(
 }
 
 /// Browser futures are not `Send`; everything runs on one thread there.
-fn send<F: std::future::Future>(future: F) -> impl std::future::Future<Output = F::Output> {
+pub(crate) fn send<F: std::future::Future>(
+    future: F,
+) -> impl std::future::Future<Output = F::Output> {
     #[cfg(feature = "hydrate")]
     return send_wrapper::SendWrapper::new(future);
     #[cfg(not(feature = "hydrate"))]
@@ -724,6 +726,15 @@ fn DraftCard(item: Item) -> impl IntoView {
     };
     let editable = matches!(status, ItemStatus::Draft | ItemStatus::Rejected);
     let id = StoredValue::new(item.id.clone());
+    // Each kind of item opens in its own form.
+    let edit_href = match item.kind.as_str() {
+        kinds::SELF_CHECK_SUBMIT => format!("/self-check/{}", item.id),
+        kinds::REQUIREMENT_EVALUATE => format!(
+            "/requirements/{}/evaluate",
+            item.payload["requirement_id"].as_str().unwrap_or_default()
+        ),
+        _ => format!("/rate/{}", item.id),
+    };
     view! {
         <li class="card draft" data-status=status_class>
             <h2>{item.title.clone()}</h2>
@@ -733,7 +744,7 @@ fn DraftCard(item: Item) -> impl IntoView {
             {item.reason.clone().map(|r| view! { <p class="field-error">{r}</p> })}
             <Show when=move || editable>
                 <p class="actions">
-                    <a class="button" href=format!("/rate/{}", id.get_value())>
+                    <a class="button" href=edit_href.clone()>
                         {t!(i18n, drafts.edit)}
                     </a>
                     <button

@@ -277,6 +277,11 @@ fn KindView(page: KindPage) -> impl IntoView {
                 />
             </section>
 
+            <crate::ui::self_check::kind_section::KindChecklist
+                slug=k.slug.clone()
+                editable=editable
+            />
+
             <section id="indicators" aria-labelledby="indicators-title">
                 <h2 id="indicators-title">{t!(i18n, catalogue.indicators)}</h2>
                 <ul>
