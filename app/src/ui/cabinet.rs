@@ -74,6 +74,7 @@ fn Cabinet(user: CurrentUser) -> impl IntoView {
         <Profile user=user.clone() />
         <Roles roles=user.roles.clone() current=current.clone() />
         <Show when=move || business_view>
+            <crate::ui::self_check::DeclarationReminder />
             <organisations::Organisations />
         </Show>
         <RatingLinks role=role />

@@ -27,6 +27,11 @@ pub fn HomePage() -> impl IntoView {
                     href="/kinds"
                 />
                 <ServiceCard
+                    title=move || t_string!(i18n, home.self_check_title)
+                    text=move || t_string!(i18n, home.self_check_text)
+                    href="/self-check"
+                />
+                <ServiceCard
                     title=move || t_string!(i18n, home.rating_title)
                     text=move || t_string!(i18n, home.rating_text)
                     href="/ratings"

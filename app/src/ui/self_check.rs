@@ -489,6 +489,48 @@ fn AssessmentItem(card: AssessmentCard) -> impl IntoView {
     }
 }
 
+/// The cabinet's reminder: the newest declaration of compliance lapses within 30 days (or has
+/// lapsed), so it is time to self-assess again.
+#[component]
+pub fn DeclarationReminder() -> impl IntoView {
+    let i18n = use_i18n();
+    let mine = LocalResource::new(|| async { send(my_assessments()).await.ok() });
+    view! {
+        {move || {
+            let newest = mine
+                .get()
+                .flatten()
+                .and_then(|list| list.into_iter().find(|a| a.declared_until.is_some()))?;
+            let until = newest.declared_until.clone()?;
+            let text = match validity(&until, &today())? {
+                Validity::Valid { .. } => return None,
+                Validity::Expiring { days_left } => {
+                    format!(
+                        "{} {} ({} {days_left}).",
+                        t_string!(i18n, self_check.declaration_until),
+                        crate::ui::catalogue::date(&until),
+                        t_string!(i18n, self_check.days_left),
+                    )
+                }
+                Validity::Expired => {
+                    format!(
+                        "{} {}.",
+                        t_string!(i18n, self_check.declaration_expired),
+                        crate::ui::catalogue::date(&until),
+                    )
+                }
+            };
+            Some(
+                view! {
+                    <p class="notice notice-warning" role="status" data-testid="declaration-reminder">
+                        {text} " " <a href="/self-check#sc-start">{t!(i18n, self_check.renew)}</a>
+                    </p>
+                },
+            )
+        }}
+    }
+}
+
 pub(crate) fn new_draft_id() -> String {
     #[cfg(feature = "hydrate")]
     return outbox::new_id().to_string();
