@@ -565,3 +565,36 @@ async fn the_bodys_manager_rewords_a_question_and_its_revision_moves(pool: PgPoo
         question["question"]
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_openapi_document_lists_checklists_and_evaluations(pool: PgPool) {
+    let app = router(pool);
+    let response = common::get(&app, "/api/v1/openapi.json").await;
+    let doc: Value = serde_json::from_str(&common::body_text(response).await).unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.contains_key("/api/v1/requirements/evaluations"));
+    assert!(paths.contains_key("/api/v1/control-kinds/{slug}/checklist"));
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let aggregate = &schemas["Aggregate"]["properties"];
+    for field in [
+        "requirement_id",
+        "count",
+        "clarity",
+        "feasibility",
+        "contradictory_share",
+        "median_cost",
+    ] {
+        assert!(aggregate.get(field).is_some(), "Aggregate.{field}");
+    }
+    let question = &schemas["Question"]["properties"];
+    for field in [
+        "requirement_id",
+        "question",
+        "act",
+        "structural_unit",
+        "fixes",
+        "revision",
+    ] {
+        assert!(question.get(field).is_some(), "Question.{field}");
+    }
+}
