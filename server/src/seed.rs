@@ -4,6 +4,7 @@
 pub mod catalogue;
 mod catalogue_content;
 pub mod rating;
+pub mod self_check;
 
 use anyhow::Context;
 use sqlx::PgPool;
@@ -28,6 +29,8 @@ pub struct SeedReport {
     pub catalogue: Option<catalogue::CatalogueReport>,
     /// What the rating step inserted; `None` when events were already there.
     pub rating: Option<rating::RatingReport>,
+    /// What the self-assessment step inserted; `None` when there were self-assessments.
+    pub self_check: Option<self_check::SelfCheckReport>,
 }
 
 struct DemoOrganisation {
@@ -134,12 +137,16 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<SeedReport> {
     let rating = rating::load(&mut tx, &hash)
         .await
         .context("seeding the rating")?;
+    let self_check = self_check::load(&mut tx, &hash)
+        .await
+        .context("seeding self-assessments")?;
     tx.commit().await?;
     Ok(SeedReport {
         region_created,
         accounts_created,
         catalogue,
         rating,
+        self_check,
     })
 }
 

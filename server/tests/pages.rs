@@ -214,6 +214,29 @@ async fn seeding_the_demo_twice_changes_nothing(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(bodies_without_events, 0);
+
+    // Self-assessments: entrepreneurs' checklists, some sent to bodies, evaluations; once.
+    let checks = first
+        .self_check
+        .expect("self-assessments are loaded the first time");
+    assert!(second.self_check.is_none(), "and not again");
+    assert_eq!(checks.assessments, 30);
+    assert_eq!(count("self_assessment").await, 30);
+    assert_eq!(
+        count("requirement_evaluation").await,
+        checks.evaluations as i64
+    );
+    let (declared, sent): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE declared_until IS NOT NULL), count(*) FILTER (WHERE to_body)
+         FROM self_assessment",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(
+        declared >= 5 && sent >= 15,
+        "{declared} declared, {sent} sent"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

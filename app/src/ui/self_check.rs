@@ -522,8 +522,14 @@ pub fn DeclarationReminder() -> impl IntoView {
             };
             Some(
                 view! {
-                    <p class="notice notice-warning" role="status" data-testid="declaration-reminder">
-                        {text} " " <a href="/self-check#sc-start">{t!(i18n, self_check.renew)}</a>
+                    <p
+                        class="notice notice-warning"
+                        role="status"
+                        data-testid="declaration-reminder"
+                    >
+                        {text}
+                        " "
+                        <a href="/self-check#sc-start">{t!(i18n, self_check.renew)}</a>
                     </p>
                 },
             )
