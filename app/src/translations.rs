@@ -392,6 +392,11 @@ leptos_i18n::declare_locales! {
         },
         loading: "Загрузка…",
         rate: {
+            manual_toggle: "Мероприятия нет в реестре — указать вручную",
+            manual_notice: "Оценка мероприятия, которого нет в реестре, будет опубликована и отмечена как неподтверждённая; в расчёт рейтинга она не войдёт.",
+            manual_kind: "Вид контроля (орган)",
+            manual_date: "Дата мероприятия",
+            manual_type: "Вид мероприятия",
             title: "Оценка мероприятия",
             description: "Оцените контрольное или профилактическое мероприятие либо консультацию: оценка сохраняется на устройстве и отправляется, когда есть связь",
             event: "Мероприятие",
@@ -979,6 +984,11 @@ leptos_i18n::declare_locales! {
         },
         loading: "Loading…",
         rate: {
+            manual_toggle: "The event is not in the register — enter it by hand",
+            manual_notice: "A rating of an event the register does not know is published and marked as unconfirmed; it does not count in the rating.",
+            manual_kind: "Kind of control (body)",
+            manual_date: "Date of the event",
+            manual_type: "Type of event",
             title: "Rate an event",
             description: "Rate a control or preventive event or a consultation: the rating is kept on the device and sent when there is a connection",
             event: "Event",

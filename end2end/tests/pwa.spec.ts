@@ -50,6 +50,10 @@ test("offline after one visit: the app, visited pages and the offline shell load
     await page.goto("/");
     await expect(page.getByRole("heading", { level: 1, name: "КНД.Онлайн" })).toBeVisible();
 
+    // Never visited, but kept from the first visit: the public rating's methodology.
+    await page.goto("/ratings/methodology");
+    await expect(page.getByRole("heading", { level: 1, name: "Методика рейтинга" })).toBeVisible();
+
     // Never visited: the offline shell of this build, not the browser's error page.
     await page.goto("/never-visited?x=1");
     await expect(page.getByRole("heading", { level: 1, name: "Нет соединения" })).toBeVisible();

@@ -585,3 +585,126 @@ async fn answer_rating_id(pool: &PgPool, number: &str) -> String {
     .await
     .unwrap()
 }
+
+/// A business rates an event the register does not know: the body follows from the kind, the
+/// rating has no event and is published as unconfirmed; wrong details are refused in Russian.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_rating_entered_by_hand_is_applied_unconfirmed(pool: PgPool) {
+    let app = seeded(&pool).await;
+    let cookie = sign_in(&app, "business@demo.knd.local", DEMO_PASSWORD).await;
+    let (body, organisation, other_body, date): (String, Uuid, String, String) = sqlx::query_as(
+        "SELECT b.slug, o.id,
+                (SELECT slug FROM control_body WHERE id <> b.id ORDER BY slug LIMIT 1),
+                (current_date - 10)::text
+         FROM control_kind k JOIN control_body b ON b.id = k.body_id,
+              organisation o
+         WHERE k.slug = 'chs-nadzor' AND o.inn = '2721001237' AND o.parent_id IS NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let manual = |body: &str, kind: &str, organisation: String, comment: &str| {
+        let mut rating = business_rating("", 8, &[]);
+        rating["event"] = json!({
+            "by": "manual", "body": body, "kind": kind, "date": date,
+            "event_type": "knm", "organisation_id": organisation,
+        });
+        rating["comment"] = json!(comment);
+        rating
+    };
+    let ratings_before = count(&pool, "SELECT count(*) FROM rating").await;
+    let (_, answer) = push(
+        &app,
+        &cookie,
+        &[
+            op(
+                Uuid::now_v7(),
+                manual(
+                    &body,
+                    "chs-nadzor",
+                    organisation.to_string(),
+                    "Вручную: без номера.",
+                ),
+            ),
+            op(
+                Uuid::now_v7(),
+                manual(
+                    &other_body,
+                    "chs-nadzor",
+                    organisation.to_string(),
+                    "Чужой орган",
+                ),
+            ),
+            op(
+                Uuid::now_v7(),
+                manual(
+                    &body,
+                    "net-takogo-vida",
+                    organisation.to_string(),
+                    "Нет вида",
+                ),
+            ),
+            op(
+                Uuid::now_v7(),
+                manual(
+                    &body,
+                    "chs-nadzor",
+                    Uuid::now_v7().to_string(),
+                    "Чужая организация",
+                ),
+            ),
+            op(Uuid::now_v7(), manual("", "", String::new(), "Пусто")),
+        ],
+    )
+    .await;
+    assert_eq!(
+        statuses(&answer),
+        ["applied", "rejected", "rejected", "rejected", "rejected"],
+        "{answer}"
+    );
+    let reasons: Vec<&str> = answer.as_array().unwrap()[1..]
+        .iter()
+        .map(|o| o["reason"].as_str().unwrap())
+        .collect();
+    assert!(reasons[0].contains("другой орган"), "{}", reasons[0]);
+    assert!(reasons[1].contains("нет в каталоге"), "{}", reasons[1]);
+    assert!(reasons[2].contains("представитель"), "{}", reasons[2]);
+    assert!(
+        reasons[3].contains("Выберите вид контроля"),
+        "{}",
+        reasons[3]
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM rating").await,
+        ratings_before + 1
+    );
+    let unconfirmed: bool = sqlx::query_scalar(
+        "SELECT event_id IS NULL FROM rating WHERE comment = 'Вручную: без номера.'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(unconfirmed);
+    let (status, reviews) = call(
+        &app,
+        "/api/rating/reviews",
+        json!({ "body": body, "page": 1 }),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let review = reviews
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["comment"] == "Вручную: без номера.")
+        .expect("the rating is public");
+    assert_eq!(review["unconfirmed"], true);
+
+    // Staff never rate by hand: the register is theirs.
+    let inspector = sign_in(&app, "inspector@demo.knd.local", DEMO_PASSWORD).await;
+    let mut by_body = manual(&body, "chs-nadzor", organisation.to_string(), "Орган");
+    by_body["side"] = json!("body");
+    let (_, answer) = push(&app, &inspector, &[op(Uuid::now_v7(), by_body)]).await;
+    assert_eq!(statuses(&answer), ["rejected"]);
+}

@@ -14,19 +14,21 @@ pub async fn ratings_overview() -> Result<RatingsSummary, AppError> {
     use crate::server::{app_state, respond};
     let result = async {
         let state = app_state()?;
-        if let Some(summary) = state.ratings.get() {
-            return Ok((*summary).clone());
-        }
-        let mut conn = state
-            .pool
-            .acquire()
-            .await
-            .map_err(|e| AppError::internal("acquiring a connection", e))?;
-        let summary = crate::server::rating_stats::overview(&mut conn)
-            .await
-            .map_err(|e| AppError::internal("computing the rating", e))?;
-        state.ratings.put(std::sync::Arc::new(summary.clone()));
-        Ok(summary)
+        let summary = state
+            .ratings
+            .get_or_load(|| async {
+                let mut conn = state
+                    .pool
+                    .acquire()
+                    .await
+                    .map_err(|e| AppError::internal("acquiring a connection", e))?;
+                crate::server::rating_stats::overview(&mut conn)
+                    .await
+                    .map(std::sync::Arc::new)
+                    .map_err(|e| AppError::internal("computing the rating", e))
+            })
+            .await?;
+        Ok((*summary).clone())
     }
     .await;
     respond(result)

@@ -11,15 +11,34 @@ const CACHE = CACHE_PREFIX + BUILD;
 const REGISTRY = "knd-clients";
 const SHELL = "/offline";
 const NAVIGATION_TIMEOUT_MS = 3000;
+// Pages kept for offline use from the first visit, before the user opens them: the public
+// rating and the pages that work from data on the device (rating an event, drafts, the
+// self-assessment). Fetched best-effort: one that fails now is stored when visited.
+const WARM_PAGES = ["/ratings", "/ratings/methodology", "/rate", "/drafts", "/self-check"];
 
 self.addEventListener("install", (event) => {
   // No skipWaiting here: an update waits until the user agrees to it.
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll(PRECACHE.map(precacheRequest))),
+      .then((cache) => cache.addAll(PRECACHE.map(precacheRequest)).then(() => warm(cache))),
   );
 });
+
+async function warm(cache) {
+  await Promise.all(
+    WARM_PAGES.map(async (path) => {
+      try {
+        const response = await fetch(path, { credentials: "same-origin", cache: "no-cache" });
+        if (response.ok && response.headers.get("x-knd-build") === BUILD) {
+          await cache.put(path, response);
+        }
+      } catch (_) {
+        // Offline or slow now: the page is stored on its first visit instead.
+      }
+    }),
+  );
+}
 
 // Hashed files may come from the HTTP cache (the page has just loaded them, and their names
 // change with their content); everything else is revalidated so it belongs to this build.

@@ -141,16 +141,34 @@ pub struct Submission {
 /// What is wrong with a draft; the message says what to fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
-    MissingScore { criterion: String },
-    UnknownCriterion { criterion: String },
-    RepeatedCriterion { criterion: String },
-    OutOfRange { criterion: String },
-    ReasonRequired { criterion: String },
-    UnknownReason { criterion: String },
-    NoteTooLong { criterion: String },
+    MissingScore {
+        criterion: String,
+    },
+    UnknownCriterion {
+        criterion: String,
+    },
+    RepeatedCriterion {
+        criterion: String,
+    },
+    OutOfRange {
+        criterion: String,
+    },
+    ReasonRequired {
+        criterion: String,
+    },
+    UnknownReason {
+        criterion: String,
+    },
+    NoteTooLong {
+        criterion: String,
+    },
     CommentTooLong,
     BadNumber,
     BadDate,
+    /// Entered by hand without the kind of control (and so the body).
+    NoKind,
+    /// Entered by hand without the rater's organisation.
+    NoOrganisation,
     ManualByBody,
     ConsultationByBody,
 }
@@ -190,6 +208,10 @@ impl fmt::Display for Problem {
             }
             Problem::BadNumber => f.write_str("Номер мероприятия в ЕРКНМ — 20 цифр."),
             Problem::BadDate => f.write_str("Укажите дату мероприятия, не позже сегодняшней."),
+            Problem::NoKind => f.write_str("Выберите вид контроля: по нему определяется орган."),
+            Problem::NoOrganisation => {
+                f.write_str("Выберите организацию, которой касалось мероприятие.")
+            }
             Problem::ManualByBody => {
                 f.write_str("Орган оценивает только мероприятия из реестра, которые он провёл.")
             }
@@ -217,12 +239,24 @@ pub fn validate(submission: &Submission, criteria: &Criteria, today: &str) -> Ve
             }
         }
         EventRef::Manual {
-            date, event_type, ..
+            body,
+            kind,
+            date,
+            event_type,
+            organisation_id,
         } => {
             if side == Side::Body {
                 problems.push(Problem::ManualByBody);
-            } else if !is_date(date) || date.as_str() > today {
-                problems.push(Problem::BadDate);
+            } else {
+                if kind.trim().is_empty() || body.trim().is_empty() {
+                    problems.push(Problem::NoKind);
+                }
+                if !is_date(date) || date.as_str() > today {
+                    problems.push(Problem::BadDate);
+                }
+                if organisation_id.trim().is_empty() {
+                    problems.push(Problem::NoOrganisation);
+                }
             }
             if !event_type.rateable_by(side) {
                 problems.push(Problem::ConsultationByBody);
@@ -499,6 +533,21 @@ mod tests {
         assert_eq!(
             only_event(&manual(Side::Body, "2026-11-01", EventType::Knm)),
             vec![Problem::ManualByBody]
+        );
+        // The kind (which names the body) and the organisation are required.
+        let mut blank = manual(Side::Business, "2026-11-01", EventType::Knm);
+        if let EventRef::Manual {
+            kind,
+            organisation_id,
+            ..
+        } = &mut blank.event
+        {
+            kind.clear();
+            *organisation_id = " ".into();
+        }
+        assert_eq!(
+            only_event(&blank),
+            vec![Problem::NoKind, Problem::NoOrganisation]
         );
     }
 

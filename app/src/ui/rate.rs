@@ -101,25 +101,74 @@ struct Form {
     side: RwSignal<Side>,
     scores: RwSignal<Vec<Score>>,
     comment: RwSignal<String>,
+    /// The event is not in the register: entered by hand (the rating is unconfirmed).
+    manual: RwSignal<bool>,
+    kind: RwSignal<String>,
+    body: RwSignal<String>,
+    date: RwSignal<String>,
+    event_type: RwSignal<EventType>,
+    organisation: RwSignal<String>,
 }
 
 impl Form {
-    fn submission(&self) -> Submission {
+    fn new() -> Form {
+        Form {
+            number: RwSignal::new(String::new()),
+            side: RwSignal::new(Side::Business),
+            scores: RwSignal::new(Vec::new()),
+            comment: RwSignal::new(String::new()),
+            manual: RwSignal::new(false),
+            kind: RwSignal::new(String::new()),
+            body: RwSignal::new(String::new()),
+            date: RwSignal::new(String::new()),
+            event_type: RwSignal::new(EventType::Knm),
+            organisation: RwSignal::new(String::new()),
+        }
+    }
+
+    fn event(&self) -> EventRef {
+        if self.manual.get() && self.side.get() == Side::Business {
+            return EventRef::Manual {
+                body: self.body.get(),
+                kind: self.kind.get(),
+                date: self.date.get(),
+                event_type: self.event_type.get(),
+                organisation_id: self.organisation.get(),
+            };
+        }
         let typed = self.number.get();
         let number = erknm::parse(&typed)
             .map(|n| n.as_str().to_owned())
             .unwrap_or(typed);
+        EventRef::Register { number }
+    }
+
+    fn submission(&self) -> Submission {
         Submission {
             side: self.side.get(),
-            event: EventRef::Register { number },
+            event: self.event(),
             scores: self.scores.get(),
             comment: self.comment.get(),
         }
     }
 
     fn fill(&self, submission: Submission) {
-        if let EventRef::Register { number } = submission.event {
-            self.number.set(number);
+        match submission.event {
+            EventRef::Register { number } => self.number.set(number),
+            EventRef::Manual {
+                body,
+                kind,
+                date,
+                event_type,
+                organisation_id,
+            } => {
+                self.manual.set(true);
+                self.body.set(body);
+                self.kind.set(kind);
+                self.date.set(date);
+                self.event_type.set(event_type);
+                self.organisation.set(organisation_id);
+            }
         }
         self.side.set(submission.side);
         self.scores.set(submission.scores);
@@ -167,12 +216,7 @@ pub fn RatePage() -> impl IntoView {
     let params = use_params_map();
     let session = use_session();
     let criteria = LocalResource::new(|| async { send(criteria()).await });
-    let form = Form {
-        number: RwSignal::new(String::new()),
-        side: RwSignal::new(Side::Business),
-        scores: RwSignal::new(Vec::new()),
-        comment: RwSignal::new(String::new()),
-    };
+    let form = Form::new();
     // The draft's id: the one in the address, or a new one made when the user starts typing.
     let draft_id = RwSignal::new(params.get_untracked().get("id"));
     let loaded = RwSignal::new(draft_id.get_untracked().is_none());
@@ -225,7 +269,10 @@ pub fn RatePage() -> impl IntoView {
         // Nothing typed yet (the form only set itself up): no draft.
         let blank = submission.scores.is_empty()
             && submission.comment.trim().is_empty()
-            && matches!(&submission.event, EventRef::Register { number } if number.trim().is_empty());
+            && match &submission.event {
+                EventRef::Register { number } => number.trim().is_empty(),
+                EventRef::Manual { kind, date, .. } => kind.is_empty() && date.is_empty(),
+            };
         if blank && draft_id.get_untracked().is_none() {
             return;
         }
@@ -311,36 +358,39 @@ pub fn RatePage() -> impl IntoView {
         <form class="form rate-form" on:submit=submit novalidate>
             <fieldset class="panel">
                 <legend>{t!(i18n, rate.event)}</legend>
-                <div
-                    class="field"
-                    class:invalid=move || {
-                        tried.get() && problems.get().contains(&Problem::BadNumber)
-                    }
-                >
-                    <label for="rate-number">{t!(i18n, rate.number_label)}</label>
-                    <input
-                        id="rate-number"
-                        name="number"
-                        inputmode="text"
-                        autocomplete="off"
-                        aria-describedby="rate-number-hint rate-number-state"
-                        bind:value=form.number
-                    />
-                    <p class="hint" id="rate-number-hint">
-                        {t!(i18n, rate.number_hint)}
-                    </p>
-                    <p class="field-state" id="rate-number-state" role="status">
-                        {move || number_state(
-                            &form.number.get(),
-                            parsed.get(),
-                            event.get().flatten(),
-                        )}
-                    </p>
-                </div>
-                <crate::ui::scan::QrScanner on_text=Callback::new(move |text: String| {
-                    form.number.set(text);
-                }) />
-                <MyEvents form=form />
+                <ManualEvent form=form problems=problems tried=tried />
+                <Show when=move || !form.manual.get()>
+                    <div
+                        class="field"
+                        class:invalid=move || {
+                            tried.get() && problems.get().contains(&Problem::BadNumber)
+                        }
+                    >
+                        <label for="rate-number">{t!(i18n, rate.number_label)}</label>
+                        <input
+                            id="rate-number"
+                            name="number"
+                            inputmode="text"
+                            autocomplete="off"
+                            aria-describedby="rate-number-hint rate-number-state"
+                            bind:value=form.number
+                        />
+                        <p class="hint" id="rate-number-hint">
+                            {t!(i18n, rate.number_hint)}
+                        </p>
+                        <p class="field-state" id="rate-number-state" role="status">
+                            {move || number_state(
+                                &form.number.get(),
+                                parsed.get(),
+                                event.get().flatten(),
+                            )}
+                        </p>
+                    </div>
+                    <crate::ui::scan::QrScanner on_text=Callback::new(move |text: String| {
+                        form.number.set(text);
+                    }) />
+                    <MyEvents form=form />
+                </Show>
             </fieldset>
             <Show
                 when=move || criteria.get().flatten().is_some()
@@ -635,14 +685,17 @@ fn draft_item(
     status: ItemStatus,
     reason: Option<String>,
 ) -> Item {
-    let number = match &submission.event {
-        EventRef::Register { number } => number.clone(),
-        EventRef::Manual { date, .. } => date.clone(),
+    let title = match &submission.event {
+        EventRef::Register { number } => format!("Оценка мероприятия № {number}"),
+        EventRef::Manual { date, .. } => format!(
+            "Оценка мероприятия от {} (указано вручную)",
+            crate::ui::catalogue::date(date)
+        ),
     };
     Item {
         id,
         kind: kinds::RATING_SUBMIT.to_owned(),
-        title: format!("Оценка мероприятия № {number}"),
+        title,
         payload: serde_json::to_value(submission).unwrap_or_default(),
         status,
         op_id: None,
@@ -761,5 +814,172 @@ fn DraftCard(item: Item) -> impl IntoView {
                 </p>
             </Show>
         </li>
+    }
+}
+
+/// The kinds of control (with their bodies), remembered on the device for entering an event by
+/// hand offline.
+async fn kinds_to_pick() -> Option<Vec<crate::catalogue::views::KindCard>> {
+    let online = crate::api::catalogue::catalogue_kinds().await.ok();
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::Storage;
+        const KEY: &str = "knd.rating.kinds";
+        match online {
+            Some(kinds) => {
+                let _ = gloo_storage::LocalStorage::set(KEY, &kinds);
+                Some(kinds)
+            }
+            None => gloo_storage::LocalStorage::get(KEY).ok(),
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    online
+}
+
+/// An event the register does not know, entered by hand: the kind of control (which names the
+/// body), the date, the type and the rater's organisation. Businesses only; such a rating is
+/// published as unconfirmed.
+#[component]
+fn ManualEvent(form: Form, problems: Memo<Vec<Problem>>, tried: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let kinds = LocalResource::new(|| async { send(kinds_to_pick()).await });
+    let organisations =
+        LocalResource::new(|| async { send(crate::ui::self_check::cached_organisations()).await });
+    // The only organisation is chosen for the user.
+    Effect::new(move |_| {
+        if let Some(Some(orgs)) = organisations.get() {
+            if orgs.len() == 1 && form.organisation.get_untracked().is_empty() {
+                form.organisation.set(orgs[0].id.clone());
+            }
+        }
+    });
+    let shows = move |problem: Problem| tried.get() && problems.get().contains(&problem);
+    let pick_kind = move |slug: String| {
+        let body = kinds
+            .get_untracked()
+            .flatten()
+            .and_then(|list| list.into_iter().find(|k| k.slug == slug))
+            .map(|k| k.body.slug)
+            .unwrap_or_default();
+        form.body.set(body);
+        form.kind.set(slug);
+    };
+    view! {
+        <Show when=move || form.side.get() == Side::Business>
+            <label class="check">
+                <input type="checkbox" bind:checked=form.manual />
+                {t!(i18n, rate.manual_toggle)}
+            </label>
+        </Show>
+        <Show when=move || form.manual.get() && form.side.get() == Side::Business>
+            <p class="notice">{t!(i18n, rate.manual_notice)}</p>
+            <div class="field" class:invalid=move || shows(Problem::NoKind)>
+                <label for="rate-kind">{t!(i18n, rate.manual_kind)}</label>
+                <select
+                    id="rate-kind"
+                    aria-describedby="rate-kind-error"
+                    prop:value=move || form.kind.get()
+                    on:change=move |ev| pick_kind(event_target_value(&ev))
+                >
+                    <option value="">{t!(i18n, self_check.choose)}</option>
+                    {move || {
+                        kinds
+                            .get()
+                            .flatten()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|k| {
+                                let selected = k.slug == form.kind.get_untracked();
+                                view! {
+                                    <option value=k.slug selected=selected>
+                                        {format!("{} — {}", k.name, k.body.name)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+                <p class="field-error" id="rate-kind-error" role="alert">
+                    {move || shows(Problem::NoKind).then(|| Problem::NoKind.to_string())}
+                </p>
+            </div>
+            <div class="field" class:invalid=move || shows(Problem::BadDate)>
+                <label for="rate-date">{t!(i18n, rate.manual_date)}</label>
+                <input
+                    id="rate-date"
+                    type="date"
+                    max=today
+                    aria-describedby="rate-date-error"
+                    bind:value=form.date
+                />
+                <p class="field-error" id="rate-date-error" role="alert">
+                    {move || shows(Problem::BadDate).then(|| Problem::BadDate.to_string())}
+                </p>
+            </div>
+            <div class="field">
+                <label for="rate-type">{t!(i18n, rate.manual_type)}</label>
+                <select
+                    id="rate-type"
+                    prop:value=move || form.event_type.get().as_str()
+                    on:change=move |ev| {
+                        if let Some(t) = EventType::parse(&event_target_value(&ev)) {
+                            form.event_type.set(t);
+                        }
+                    }
+                >
+                    {EventType::ALL
+                        .into_iter()
+                        .map(|t| {
+                            let label = match t {
+                                EventType::Knm => t_string!(i18n, rate.type_knm),
+                                EventType::Pm => t_string!(i18n, rate.type_pm),
+                                EventType::Consultation => t_string!(i18n, rate.type_consultation),
+                            };
+                            view! {
+                                <option
+                                    value=t.as_str()
+                                    selected=move || form.event_type.get_untracked() == t
+                                >
+                                    {label}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field" class:invalid=move || shows(Problem::NoOrganisation)>
+                <label for="rate-org">{t!(i18n, self_check.organisation)}</label>
+                <select
+                    id="rate-org"
+                    aria-describedby="rate-org-error"
+                    prop:value=move || form.organisation.get()
+                    on:change=move |ev| form.organisation.set(event_target_value(&ev))
+                >
+                    <option value="">{t!(i18n, self_check.choose)}</option>
+                    {move || {
+                        organisations
+                            .get()
+                            .flatten()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|o| {
+                                let selected = o.id == form.organisation.get_untracked();
+                                view! {
+                                    <option value=o.id selected=selected>
+                                        {o.name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+                <p class="field-error" id="rate-org-error" role="alert">
+                    {move || {
+                        shows(Problem::NoOrganisation).then(|| Problem::NoOrganisation.to_string())
+                    }}
+                </p>
+            </div>
+        </Show>
     }
 }

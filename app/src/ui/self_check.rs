@@ -58,7 +58,7 @@ pub async fn cached_checklists() -> Option<Vec<Checklist>> {
 }
 
 /// The organisations the user acts for as a business.
-async fn cached_organisations() -> Option<Vec<OrganisationView>> {
+pub(crate) async fn cached_organisations() -> Option<Vec<OrganisationView>> {
     remembered(ORGANISATIONS_KEY, async { my_organisations().await.ok() }).await
 }
 
