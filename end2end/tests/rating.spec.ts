@@ -2,18 +2,9 @@
 // a low score requires, a submission queued offline and sent exactly once when the network
 // comes back.
 import { expect, test, type Page } from "@playwright/test";
-import { collectErrors, expectNoErrors, waitForServiceWorker } from "./support/app";
+import { collectErrors, expectNoErrors, signIn } from "./support/app";
 
-const PASSWORD = "demo-password-2026";
 
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto("/login");
-  await waitForServiceWorker(page);
-  await page.getByLabel("Электронная почта").fill(email);
-  await page.getByLabel("Пароль").fill(PASSWORD);
-  await page.getByRole("button", { name: "Войти", exact: true }).click();
-  await expect(page).toHaveURL(/\/cabinet/);
-}
 
 async function ratedTotal(page: Page): Promise<number> {
   const response = await page.request.get("/api/v1/ratings/bodies");

@@ -1,19 +1,10 @@
 // Rating an event the register does not know: offline, the business picks the kind of control
 // (and so the body), the date, the type and its organisation from what the device keeps; the
 // rating is queued, sent once when the network returns, and shown publicly as unconfirmed.
-import { expect, test, type Page } from "@playwright/test";
-import { collectErrors, expectNoErrors, waitForServiceWorker } from "./support/app";
+import { expect, test } from "@playwright/test";
+import { collectErrors, expectNoErrors, signIn } from "./support/app";
 
-const PASSWORD = "demo-password-2026";
 
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto("/login");
-  await waitForServiceWorker(page);
-  await page.getByLabel("Электронная почта").fill(email);
-  await page.getByLabel("Пароль").fill(PASSWORD);
-  await page.getByRole("button", { name: "Войти", exact: true }).click();
-  await expect(page).toHaveURL(/\/cabinet/);
-}
 
 function daysAgo(days: number): string {
   const d = new Date(Date.now() - days * 86_400_000);

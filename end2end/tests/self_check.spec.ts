@@ -3,20 +3,11 @@
 // requirements evaluated, submitted offline and sent exactly once when the network comes back;
 // the report and the published evaluations say what was answered.
 import { expect, test, type Page } from "@playwright/test";
-import { collectErrors, expectNoErrors, waitForServiceWorker } from "./support/app";
+import { collectErrors, expectNoErrors, signIn } from "./support/app";
 
-const PASSWORD = "demo-password-2026";
 /// The demo region's kind with the longest checklist (32 requirements).
 const KIND = "zhilishchnyj-nadzor";
 
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto("/login");
-  await waitForServiceWorker(page);
-  await page.getByLabel("Электронная почта").fill(email);
-  await page.getByLabel("Пароль").fill(PASSWORD);
-  await page.getByRole("button", { name: "Войти", exact: true }).click();
-  await expect(page).toHaveURL(/\/cabinet/);
-}
 
 async function submittedCount(page: Page): Promise<number> {
   const response = await page.request.post("/api/self_check/mine", { data: {} });

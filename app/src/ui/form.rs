@@ -215,3 +215,13 @@ pub fn field_error(
         })
     }
 }
+
+/// A failed request's message where the content would have been.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    view! {
+        <p class="notice notice-error" role="alert">
+            {error_message(&error)}
+        </p>
+    }
+}

@@ -25,3 +25,16 @@ export function collectErrors(page: Page): string[] {
 export async function expectNoErrors(errors: string[]): Promise<void> {
   expect(errors, `console errors:\n${errors.join("\n")}`).toEqual([]);
 }
+
+/** The password of every demo account. */
+export const DEMO_PASSWORD = "demo-password-2026";
+
+/** Signs in as a demo account once the app has hydrated, and waits for the cabinet. */
+export async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto("/login");
+  await waitForServiceWorker(page);
+  await page.getByLabel("Электронная почта").fill(email);
+  await page.getByLabel("Пароль").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
+  await expect(page).toHaveURL(/\/cabinet/);
+}

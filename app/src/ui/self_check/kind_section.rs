@@ -65,12 +65,7 @@ pub fn KindChecklist(slug: String, editable: Signal<bool>) -> impl IntoView {
                                 .into_any()
                         }
                         Err(error) => {
-                            view! {
-                                <p class="notice notice-error" role="alert">
-                                    {crate::ui::form::error_message(&error)}
-                                </p>
-                            }
-                                .into_any()
+                            view! { <crate::ui::form::ErrorNotice error=error /> }.into_any()
                         }
                     }
                 })}

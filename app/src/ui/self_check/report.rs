@@ -181,14 +181,7 @@ pub fn ReportPage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(error) => {
-                        view! {
-                            <p class="notice notice-error" role="alert">
-                                {crate::ui::form::error_message(&error)}
-                            </p>
-                        }
-                            .into_any()
-                    }
+                    Err(error) => view! { <crate::ui::form::ErrorNotice error=error /> }.into_any(),
                 }
             })}
         </Suspense>
