@@ -608,3 +608,56 @@ async fn the_openapi_document_lists_checklists_and_evaluations(pool: PgPool) {
         assert!(question.get(field).is_some(), "Question.{field}");
     }
 }
+
+/// Good faith beside the business rating: a self-assessment sent to the body and a valid
+/// declaration show next to the business's score on `/ratings` (not part of the score).
+#[sqlx::test(migrations = "../migrations")]
+async fn a_self_assessment_sent_to_the_body_shows_beside_the_business_rating(pool: PgPool) {
+    let app = seeded(&pool).await;
+    let mut conn = pool.acquire().await.unwrap();
+    let before = app::server::rating_stats::business_scores(&mut conn)
+        .await
+        .unwrap();
+    let rated = before.first().expect("rated businesses").clone();
+    let organisation: Uuid = sqlx::query_scalar(
+        "SELECT id FROM organisation WHERE name = $1 AND kind = 'legal_entity' LIMIT 1",
+    )
+    .bind(&rated.name)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let hash = password::hash_password(DEMO_PASSWORD.into()).await.unwrap();
+    let email = app::domain::account::Email::parse("owner@example.ru").unwrap();
+    let owner = account::insert_user(&pool, &email, &hash, "Руководитель")
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO membership (user_id, organisation_id, role) VALUES ($1, $2, 'business')",
+    )
+    .bind(owner)
+    .bind(organisation)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let cookie = sign_in(&app, "owner@example.ru", DEMO_PASSWORD).await;
+    let list = checklist(&app, KIND).await;
+    let mut payload = submission(organisation, &today(&pool).await, &list, &[], &[]);
+    payload["declare"] = json!(true);
+    let answer = push(
+        &app,
+        &cookie,
+        &[op(Uuid::now_v7(), "self_check.submit", payload)],
+    )
+    .await;
+    assert_eq!(answer[0]["status"], "applied", "{answer}");
+    let after = app::server::rating_stats::business_scores(&mut conn)
+        .await
+        .unwrap();
+    let now = after.iter().find(|b| b.name == rated.name).unwrap();
+    assert_eq!(now.self_checks, rated.self_checks + 1);
+    assert!(now.declared);
+    assert_eq!(
+        now.score, rated.score,
+        "good faith is shown beside the score, not in it"
+    );
+}

@@ -122,6 +122,13 @@ pub struct BusinessScore {
     pub count: i64,
     pub average: Option<f64>,
     pub score: Option<f64>,
+    /// Good faith shown beside the score (not part of it): self-assessments sent to control
+    /// bodies in the last 12 months,
+    #[serde(default)]
+    pub self_checks: i64,
+    /// and whether a declaration of compliance is valid today.
+    #[serde(default)]
+    pub declared: bool,
 }
 
 /// An inspector of a body, anonymised.

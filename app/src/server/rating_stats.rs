@@ -71,6 +71,8 @@ struct BusinessRow {
     count: i64,
     sum: f64,
     mean: Option<f64>,
+    self_checks: i64,
+    declared: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -260,7 +262,13 @@ pub async fn business_scores(db: &mut PgConnection) -> Result<Vec<BusinessScore>
              WHERE side = 'body' AND event_id IS NOT NULL
          )
          SELECT o.name, count(*) AS count, sum(r.average)::float8 AS sum,
-                (SELECT avg(average)::float8 FROM r) AS mean
+                (SELECT avg(average)::float8 FROM r) AS mean,
+                (SELECT count(*) FROM self_assessment s
+                 WHERE s.organisation_id = o.id AND s.to_body
+                   AND s.submitted_at > now() - interval '12 months') AS self_checks,
+                EXISTS (SELECT 1 FROM self_assessment s
+                        WHERE s.organisation_id = o.id AND s.declared_until >= current_date)
+                    AS declared
          FROM r JOIN organisation o ON o.id = r.organisation_id
          WHERE o.kind = 'legal_entity'
          GROUP BY o.id, o.name HAVING count(*) >= $1",
@@ -275,6 +283,8 @@ pub async fn business_scores(db: &mut PgConnection) -> Result<Vec<BusinessScore>
             score: smoothed(PRIOR_WEIGHT, r.mean, r.sum, r.count).map(round2),
             count: r.count,
             name: r.name,
+            self_checks: r.self_checks,
+            declared: r.declared,
         })
         .collect();
     businesses.sort_by(|a, b| {

@@ -315,6 +315,7 @@ fn BusinessesTable(businesses: Vec<BusinessScore>) -> impl IntoView {
                                     <th scope="col" class="num">
                                         {t!(i18n, ratings.count)}
                                     </th>
+                                    <th scope="col">{t!(i18n, ratings.good_faith)}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -334,6 +335,18 @@ fn BusinessesTable(businesses: Vec<BusinessScore>) -> impl IntoView {
                                                     <Num value=b.average />
                                                 </td>
                                                 <td class="num">{b.count}</td>
+                                                <td>
+                                                    {format!(
+                                                        "{}: {}{}",
+                                                        t_string!(i18n, ratings.self_checks),
+                                                        b.self_checks,
+                                                        if b.declared {
+                                                            t_string!(i18n, ratings.declared)
+                                                        } else {
+                                                            ""
+                                                        },
+                                                    )}
+                                                </td>
                                             </tr>
                                         }
                                     })
