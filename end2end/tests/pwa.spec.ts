@@ -50,10 +50,6 @@ test("offline after one visit: the app, visited pages and the offline shell load
     await page.goto("/");
     await expect(page.getByRole("heading", { level: 1, name: "КНД.Онлайн" })).toBeVisible();
 
-    // Never visited, but kept from the first visit: the public rating's methodology.
-    await page.goto("/ratings/methodology");
-    await expect(page.getByRole("heading", { level: 1, name: "Методика рейтинга" })).toBeVisible();
-
     // Never visited: the offline shell of this build, not the browser's error page.
     await page.goto("/never-visited?x=1");
     await expect(page.getByRole("heading", { level: 1, name: "Нет соединения" })).toBeVisible();
@@ -62,6 +58,35 @@ test("offline after one visit: the app, visited pages and the offline shell load
   } finally {
     await context.setOffline(false);
   }
+});
+
+test("after a visit of the home page only, the rating pages and the rating form open offline", async ({
+  page,
+  context,
+}) => {
+  const errors = collectErrors(page);
+  await page.goto("/");
+  await waitForServiceWorker(page);
+
+  await context.setOffline(true);
+  try {
+    // Never visited: stored by the worker when it was installed, not the offline shell.
+    for (const [path, heading] of [
+      ["/ratings/methodology", "Методика рейтинга"],
+      ["/ratings", "Региональный рейтинг"],
+      ["/rate", "Оценка мероприятия"],
+    ]) {
+      await page.goto(path);
+      await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+      await expect(page).toHaveURL(new RegExp(`${path.replace(/\//g, "\\/")}$`));
+    }
+    // The stored form hydrates and works: entering an unknown event by hand.
+    await page.getByLabel("Мероприятия нет в реестре — указать вручную").check();
+    await expect(page.locator("#rate-manual-notice")).toContainText("Не подтверждена");
+  } finally {
+    await context.setOffline(false);
+  }
+  await expectNoErrors(errors.filter((e) => !/Failed to fetch|ERR_INTERNET_DISCONNECTED|status of 4\d\d/.test(e)));
 });
 
 test("server functions and the API are never answered from the cache", async ({ page, context }) => {

@@ -2,9 +2,12 @@
 // cache stays while a page of it is open.
 import { expect, test, type Page } from "@playwright/test";
 import { pageBuild, waitForServiceWorker } from "./support/app";
+import { E2E_PORT } from "./support/env";
 import { makeNextBuild, startServer } from "./support/server";
 
-const PORT = 3200;
+// Next to the suite's own server, so that two runs on one machine (each with its own
+// KND_E2E_PORT) do not take each other's port.
+const PORT = E2E_PORT + 1;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 
 async function buildCaches(page: Page): Promise<string[]> {

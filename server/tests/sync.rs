@@ -585,7 +585,7 @@ async fn answer_rating_id(pool: &PgPool, number: &str) -> String {
 /// A business rates an event the register does not know: the body follows from the kind, the
 /// rating has no event and is published as unconfirmed; wrong details are refused in Russian.
 #[sqlx::test(migrations = "../migrations")]
-async fn a_rating_entered_by_hand_is_applied_unconfirmed(pool: PgPool) {
+async fn a_manual_rating_is_applied_unconfirmed(pool: PgPool) {
     let app = seeded(&pool).await;
     let cookie = sign_in(&app, "business@demo.knd.local", DEMO_PASSWORD).await;
     let (body, organisation, other_body, date): (String, Uuid, String, String) = sqlx::query_as(

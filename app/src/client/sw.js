@@ -11,10 +11,10 @@ const CACHE = CACHE_PREFIX + BUILD;
 const REGISTRY = "knd-clients";
 const SHELL = "/offline";
 const NAVIGATION_TIMEOUT_MS = 3000;
-// Pages kept for offline use from the first visit, before the user opens them: the public
-// rating and the pages that work from data on the device (rating an event, drafts, the
-// self-assessment). Fetched best-effort: one that fails now is stored when visited.
-const WARM_PAGES = ["/ratings", "/ratings/methodology", "/rate", "/drafts", "/self-check"];
+// Pages kept for offline use from the first visit, before the user opens them (the server
+// fills in the list, `release::WARM_PAGES`). Fetched best-effort: one that fails now is stored
+// when visited.
+const WARM_PAGES = __WARM_PAGES__;
 
 self.addEventListener("install", (event) => {
   // No skipWaiting here: an update waits until the user agrees to it.

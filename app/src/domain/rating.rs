@@ -165,7 +165,9 @@ pub enum Problem {
     CommentTooLong,
     BadNumber,
     BadDate,
-    /// Entered by hand without the kind of control (and so the body).
+    /// Entered by hand without the control body.
+    NoBody,
+    /// Entered by hand without the kind of control.
     NoKind,
     /// Entered by hand without the rater's organisation.
     NoOrganisation,
@@ -208,7 +210,8 @@ impl fmt::Display for Problem {
             }
             Problem::BadNumber => f.write_str("Номер мероприятия в ЕРКНМ — 20 цифр."),
             Problem::BadDate => f.write_str("Укажите дату мероприятия, не позже сегодняшней."),
-            Problem::NoKind => f.write_str("Выберите вид контроля: по нему определяется орган."),
+            Problem::NoBody => f.write_str("Выберите контрольный орган."),
+            Problem::NoKind => f.write_str("Выберите вид контроля, который ведёт этот орган."),
             Problem::NoOrganisation => {
                 f.write_str("Выберите организацию, которой касалось мероприятие.")
             }
@@ -248,8 +251,12 @@ pub fn validate(submission: &Submission, criteria: &Criteria, today: &str) -> Ve
             if side == Side::Body {
                 problems.push(Problem::ManualByBody);
             } else {
-                if kind.trim().is_empty() || body.trim().is_empty() {
+                // The kind first: the server reports the first problem, and the kind says most.
+                if kind.trim().is_empty() {
                     problems.push(Problem::NoKind);
+                }
+                if body.trim().is_empty() {
+                    problems.push(Problem::NoBody);
                 }
                 if !is_date(date) || date.as_str() > today {
                     problems.push(Problem::BadDate);
@@ -493,7 +500,7 @@ mod tests {
     }
 
     #[test]
-    fn events_by_hand_are_for_businesses_with_a_past_date() {
+    fn manual_events_are_for_businesses_with_a_past_date() {
         let manual = |side, date: &str, event_type| Submission {
             side,
             event: EventRef::Manual {
@@ -534,7 +541,7 @@ mod tests {
             only_event(&manual(Side::Body, "2026-11-01", EventType::Knm)),
             vec![Problem::ManualByBody]
         );
-        // The kind (which names the body) and the organisation are required.
+        // The kind, the body and the organisation are required, each named on its own.
         let mut blank = manual(Side::Business, "2026-11-01", EventType::Knm);
         if let EventRef::Manual {
             kind,
@@ -549,6 +556,12 @@ mod tests {
             only_event(&blank),
             vec![Problem::NoKind, Problem::NoOrganisation]
         );
+        let mut no_body = manual(Side::Business, "2026-11-01", EventType::Knm);
+        if let EventRef::Manual { body, .. } = &mut no_body.event {
+            *body = " ".into();
+        }
+        assert_eq!(only_event(&no_body), vec![Problem::NoBody]);
+        assert!(Problem::NoBody.to_string().contains("орган"));
     }
 
     #[test]

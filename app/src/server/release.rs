@@ -20,6 +20,18 @@ const STATIC_PRECACHE: &[&str] = &[
     "/icons/icon.svg",
 ];
 
+/// Pages the service worker stores at install, before the user opens them, so that they open
+/// offline after one visit of any page: the public rating and the pages that work from what the
+/// device keeps (rating an event, drafts, the self-assessment). Public pages only (none renders
+/// personal data on the server), and never `/api/*`: answers there must be live.
+pub const WARM_PAGES: &[&str] = &[
+    "/ratings",
+    "/ratings/methodology",
+    "/rate",
+    "/drafts",
+    "/self-check",
+];
+
 /// Identity and assets of one build.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Release {
@@ -77,6 +89,9 @@ impl Release {
         for url in &precache {
             digest.update(url.as_bytes());
         }
+        for page in WARM_PAGES {
+            digest.update(page.as_bytes());
+        }
         digest.update(SERVICE_WORKER_TEMPLATE.as_bytes());
         let build_id = hex::encode(&digest.finalize()[..8]);
 
@@ -85,6 +100,10 @@ impl Release {
             .replace(
                 "__PRECACHE__",
                 &serde_json::to_string(&precache).expect("a list of strings serialises"),
+            )
+            .replace(
+                "__WARM_PAGES__",
+                &serde_json::to_string(WARM_PAGES).expect("a list of strings serialises"),
             );
         Release {
             build_id,
@@ -155,6 +174,23 @@ mod tests {
             .contains(&format!("const BUILD = \"{}\"", release.build_id)));
         assert!(release.service_worker.contains("\"/pkg/knd.bbb.wasm\""));
         assert!(!release.service_worker.contains("__PRECACHE__"));
+    }
+
+    #[test]
+    fn service_worker_warms_the_rating_pages_never_the_api() {
+        let release = Release::new("knd", "pkg", "0.1.0", &hashes("ccc"));
+        assert!(!release.service_worker.contains("__WARM_PAGES__"));
+        assert!(release.service_worker.contains(
+            r#"const WARM_PAGES = ["/ratings","/ratings/methodology","/rate","/drafts","/self-check"];"#
+        ));
+        for page in WARM_PAGES {
+            assert!(
+                page.starts_with('/') && !page.starts_with("/api/"),
+                "{page}"
+            );
+            // Precached pages are stored already; warming them again would only fetch twice.
+            assert!(!release.precache.iter().any(|p| p == page), "{page}");
+        }
     }
 
     #[test]

@@ -44,8 +44,12 @@ fn ReviewCard(review: Review, #[prop(optional)] children: Option<Children>) -> i
                     .unconfirmed
                     .then(|| {
                         view! {
-                            " · "
-                            {t!(i18n, feedback.unconfirmed)}
+                            " "
+                            <span class="badge badge-unconfirmed">
+                                {t!(i18n, feedback.unconfirmed)}
+                            </span>
+                            " "
+                            {t!(i18n, feedback.unconfirmed_hint)}
                         }
                     })}
             </p>

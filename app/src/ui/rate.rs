@@ -2,6 +2,8 @@
 //! draft is saved to IndexedDB on every change; «Отправить» checks it with the same rule the
 //! server applies and puts it in the outbox. `/drafts` lists what the device holds.
 
+mod manual;
+
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -358,7 +360,7 @@ pub fn RatePage() -> impl IntoView {
         <form class="form rate-form" on:submit=submit novalidate>
             <fieldset class="panel">
                 <legend>{t!(i18n, rate.event)}</legend>
-                <ManualEvent form=form problems=problems tried=tried />
+                <manual::ManualEvent form=form problems=problems tried=tried />
                 <Show when=move || !form.manual.get()>
                     <div
                         class="field"
@@ -814,172 +816,5 @@ fn DraftCard(item: Item) -> impl IntoView {
                 </p>
             </Show>
         </li>
-    }
-}
-
-/// The kinds of control (with their bodies), remembered on the device for entering an event by
-/// hand offline.
-async fn kinds_to_pick() -> Option<Vec<crate::catalogue::views::KindCard>> {
-    let online = crate::api::catalogue::catalogue_kinds().await.ok();
-    #[cfg(feature = "hydrate")]
-    {
-        use gloo_storage::Storage;
-        const KEY: &str = "knd.rating.kinds";
-        match online {
-            Some(kinds) => {
-                let _ = gloo_storage::LocalStorage::set(KEY, &kinds);
-                Some(kinds)
-            }
-            None => gloo_storage::LocalStorage::get(KEY).ok(),
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    online
-}
-
-/// An event the register does not know, entered by hand: the kind of control (which names the
-/// body), the date, the type and the rater's organisation. Businesses only; such a rating is
-/// published as unconfirmed.
-#[component]
-fn ManualEvent(form: Form, problems: Memo<Vec<Problem>>, tried: RwSignal<bool>) -> impl IntoView {
-    let i18n = use_i18n();
-    let kinds = LocalResource::new(|| async { send(kinds_to_pick()).await });
-    let organisations =
-        LocalResource::new(|| async { send(crate::ui::self_check::cached_organisations()).await });
-    // The only organisation is chosen for the user.
-    Effect::new(move |_| {
-        if let Some(Some(orgs)) = organisations.get() {
-            if orgs.len() == 1 && form.organisation.get_untracked().is_empty() {
-                form.organisation.set(orgs[0].id.clone());
-            }
-        }
-    });
-    let shows = move |problem: Problem| tried.get() && problems.get().contains(&problem);
-    let pick_kind = move |slug: String| {
-        let body = kinds
-            .get_untracked()
-            .flatten()
-            .and_then(|list| list.into_iter().find(|k| k.slug == slug))
-            .map(|k| k.body.slug)
-            .unwrap_or_default();
-        form.body.set(body);
-        form.kind.set(slug);
-    };
-    view! {
-        <Show when=move || form.side.get() == Side::Business>
-            <label class="check">
-                <input type="checkbox" bind:checked=form.manual />
-                {t!(i18n, rate.manual_toggle)}
-            </label>
-        </Show>
-        <Show when=move || form.manual.get() && form.side.get() == Side::Business>
-            <p class="notice">{t!(i18n, rate.manual_notice)}</p>
-            <div class="field" class:invalid=move || shows(Problem::NoKind)>
-                <label for="rate-kind">{t!(i18n, rate.manual_kind)}</label>
-                <select
-                    id="rate-kind"
-                    aria-describedby="rate-kind-error"
-                    prop:value=move || form.kind.get()
-                    on:change=move |ev| pick_kind(event_target_value(&ev))
-                >
-                    <option value="">{t!(i18n, self_check.choose)}</option>
-                    {move || {
-                        kinds
-                            .get()
-                            .flatten()
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|k| {
-                                let selected = k.slug == form.kind.get_untracked();
-                                view! {
-                                    <option value=k.slug selected=selected>
-                                        {format!("{} — {}", k.name, k.body.name)}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </select>
-                <p class="field-error" id="rate-kind-error" role="alert">
-                    {move || shows(Problem::NoKind).then(|| Problem::NoKind.to_string())}
-                </p>
-            </div>
-            <div class="field" class:invalid=move || shows(Problem::BadDate)>
-                <label for="rate-date">{t!(i18n, rate.manual_date)}</label>
-                <input
-                    id="rate-date"
-                    type="date"
-                    max=today
-                    aria-describedby="rate-date-error"
-                    bind:value=form.date
-                />
-                <p class="field-error" id="rate-date-error" role="alert">
-                    {move || shows(Problem::BadDate).then(|| Problem::BadDate.to_string())}
-                </p>
-            </div>
-            <div class="field">
-                <label for="rate-type">{t!(i18n, rate.manual_type)}</label>
-                <select
-                    id="rate-type"
-                    prop:value=move || form.event_type.get().as_str()
-                    on:change=move |ev| {
-                        if let Some(t) = EventType::parse(&event_target_value(&ev)) {
-                            form.event_type.set(t);
-                        }
-                    }
-                >
-                    {EventType::ALL
-                        .into_iter()
-                        .map(|t| {
-                            let label = match t {
-                                EventType::Knm => t_string!(i18n, rate.type_knm),
-                                EventType::Pm => t_string!(i18n, rate.type_pm),
-                                EventType::Consultation => t_string!(i18n, rate.type_consultation),
-                            };
-                            view! {
-                                <option
-                                    value=t.as_str()
-                                    selected=move || form.event_type.get_untracked() == t
-                                >
-                                    {label}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
-            <div class="field" class:invalid=move || shows(Problem::NoOrganisation)>
-                <label for="rate-org">{t!(i18n, self_check.organisation)}</label>
-                <select
-                    id="rate-org"
-                    aria-describedby="rate-org-error"
-                    prop:value=move || form.organisation.get()
-                    on:change=move |ev| form.organisation.set(event_target_value(&ev))
-                >
-                    <option value="">{t!(i18n, self_check.choose)}</option>
-                    {move || {
-                        organisations
-                            .get()
-                            .flatten()
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|o| {
-                                let selected = o.id == form.organisation.get_untracked();
-                                view! {
-                                    <option value=o.id selected=selected>
-                                        {o.name}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </select>
-                <p class="field-error" id="rate-org-error" role="alert">
-                    {move || {
-                        shows(Problem::NoOrganisation).then(|| Problem::NoOrganisation.to_string())
-                    }}
-                </p>
-            </div>
-        </Show>
     }
 }

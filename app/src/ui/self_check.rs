@@ -28,7 +28,7 @@ const ORGANISATIONS_KEY: &str = "knd.selfcheck.organisations";
 
 /// Reads from the server, remembers the answer on the device, and falls back to what the
 /// device remembers when the server cannot be reached.
-async fn remembered<T, Fut>(key: &'static str, online: Fut) -> Option<T>
+pub(crate) async fn remembered<T, Fut>(key: &'static str, online: Fut) -> Option<T>
 where
     T: serde::Serialize + serde::de::DeserializeOwned,
     Fut: std::future::Future<Output = Option<T>>,
