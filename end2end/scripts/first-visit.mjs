@@ -1,5 +1,10 @@
-// Loads a page once in a fresh Chromium profile, lets the service worker install, and prints
-// the bytes that crossed the network (compressed bodies), per resource and in total.
+// Loads a page once in fresh Chromium profiles and prints the bytes that crossed the network
+// (compressed bodies), per resource and in total, twice:
+//   1. the page alone (service workers blocked): what a visitor waits for before the page is
+//      shown and interactive — HTML, CSS, JS, the main wasm and what hydration fetches;
+//   2. the whole first visit: the page, then the service worker installing and storing the app
+//      for offline use (the bundle, mostly from the HTTP cache; the offline shell; the pages it
+//      keeps from the first visit).
 import { chromium } from "playwright-core";
 
 const url = process.argv[2];
@@ -8,33 +13,53 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
-const context = await browser.newContext({ serviceWorkers: "allow" });
-const rows = [];
-context.on("requestfinished", async (request) => {
-  const response = await request.response();
-  const sizes = await request.sizes();
-  rows.push({
-    url: new URL(request.url()).pathname,
-    // Answered without the network: by the service worker, or from the HTTP cache (negative
-    // sizes), as the worker's precache of files the page has just loaded is.
-    fromSw: (response?.fromServiceWorker() ?? false) || sizes.responseBodySize < 0,
-    status: response?.status(),
-    bytes: sizes.responseBodySize,
-    headers: sizes.responseHeadersSize,
-  });
-});
-const page = await context.newPage();
-await page.goto(url, { waitUntil: "load" });
-await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
-await page.waitForTimeout(1500);
-await browser.close();
 
-let total = 0;
-let headers = 0;
-for (const row of rows.sort((a, b) => b.bytes - a.bytes)) {
-  const wire = row.fromSw ? 0 : row.bytes;
-  total += wire;
-  headers += row.fromSw ? 0 : row.headers;
-  console.log(`${String(wire).padStart(9)}  ${row.status} ${row.url}${row.fromSw ? " (no network: cache or service worker)" : ""}`);
+async function visit(serviceWorkers) {
+  const context = await browser.newContext({ serviceWorkers });
+  const rows = [];
+  context.on("requestfinished", async (request) => {
+    const response = await request.response();
+    const sizes = await request.sizes();
+    rows.push({
+      url: new URL(request.url()).pathname,
+      // Answered without the network: by the service worker, or from the HTTP cache (negative
+      // sizes), as the worker's precache of files the page has just loaded is.
+      fromSw: (response?.fromServiceWorker() ?? false) || sizes.responseBodySize < 0,
+      status: response?.status(),
+      bytes: sizes.responseBodySize,
+      headers: sizes.responseHeadersSize,
+    });
+  });
+  const page = await context.newPage();
+  await page.goto(url, { waitUntil: "load" });
+  if (serviceWorkers === "allow") {
+    await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 60_000 });
+  }
+  await page.waitForLoadState("networkidle");
+  await page.waitForTimeout(1500);
+  await context.close();
+  return rows;
 }
-console.log(`${String(total).padStart(9)}  total body bytes (${(total / 1024).toFixed(1)} KiB; + ${headers} header bytes); target <= 200 KiB brotli`);
+
+function report(title, rows, { list }) {
+  let total = 0;
+  let headers = 0;
+  let shown = 0;
+  console.log(title);
+  for (const row of rows.sort((a, b) => b.bytes - a.bytes)) {
+    const wire = row.fromSw ? 0 : row.bytes;
+    total += wire;
+    headers += row.fromSw ? 0 : row.headers;
+    if (shown++ < list) {
+      console.log(`${String(wire).padStart(9)}  ${row.status} ${row.url}${row.fromSw ? " (no network: cache or service worker)" : ""}`);
+    }
+  }
+  if (rows.length > list) console.log(`           … ${rows.length - list} smaller responses`);
+  return { total, headers, count: rows.length };
+}
+
+const page = report("-- the page alone (no service worker)", await visit("block"), { list: 15 });
+console.log(`${String(page.total).padStart(9)}  page: total body bytes (${(page.total / 1024).toFixed(1)} KiB; + ${page.headers} header bytes; ${page.count} responses); target <= 200 KiB brotli`);
+const all = report("-- the whole first visit (page, then the service worker's offline copy)", await visit("allow"), { list: 10 });
+console.log(`${String(all.total).padStart(9)}  first visit with the offline copy: total body bytes (${(all.total / 1024).toFixed(1)} KiB; + ${all.headers} header bytes; ${all.count} responses)`);
+await browser.close();
