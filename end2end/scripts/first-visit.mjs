@@ -1,7 +1,7 @@
 // Loads a page once in fresh Chromium profiles and prints the bytes that crossed the network
 // (compressed bodies), per resource and in total, twice:
-//   1. the page alone (service workers blocked): what a visitor waits for before the page is
-//      shown and interactive — HTML, CSS, JS, the main wasm and what hydration fetches;
+//   1. the page alone (service workers blocked): everything the page itself fetches — HTML,
+//      CSS, JS, the wasm, and after hydration the catalogue copy the device stores;
 //   2. the whole first visit: the page, then the service worker installing and storing the app
 //      for offline use (the bundle, mostly from the HTTP cache; the offline shell; the pages it
 //      keeps from the first visit).
