@@ -1,4 +1,4 @@
-// End-to-end tests against a build made by cargo-leptos (`cargo leptos build`), driving
+// End-to-end tests against a build made by cargo-leptos (`cargo leptos build --split`), driving
 // Debian's Chromium: Playwright's own browser download is not reachable here.
 import { defineConfig } from "@playwright/test";
 import { chromiumArgs, chromiumPath, E2E_PORT, serverEnv, serverBinary } from "./tests/support/env";

@@ -4,27 +4,12 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 use crate::i18n::{t_string, use_i18n, I18nContextProvider};
-use crate::ui::{
-    about::AboutPage,
-    auth::{LoginPage, SignupPage},
-    cabinet::CabinetPage,
-    catalogue::{
-        bodies::{BodiesPage, BodyDetailPage},
-        kinds::{KindDetailPage, KindsPage},
-        lists::{DiscussionsPage, NewsPage, ProgrammesPage, ReportsPage},
-        risk::RiskPage,
-        search::SearchPage,
-    },
-    home::HomePage,
-    layout::Layout,
-    not_found::NotFound,
-    offline::OfflinePage,
-    ratings::{methodology::MethodologyPage, RatingsPage},
-};
+use crate::routes::{account, catalogue, rating, self_check};
+use crate::ui::{home::HomePage, layout::Layout, not_found::NotFound, offline::OfflinePage};
 
 /// The path of the offline shell the service worker precaches and falls back to.
 pub const OFFLINE_PATH: &str = "/offline";
@@ -88,56 +73,56 @@ fn Document() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/about") view=AboutPage />
+                    <Route path=path!("/about") view=Lazy::<catalogue::About>::new() />
                     <Route path=path!("/offline") view=OfflinePage />
-                    <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/signup") view=SignupPage />
-                    <Route path=path!("/cabinet") view=CabinetPage />
-                    <Route path=path!("/bodies") view=BodiesPage />
-                    <Route path=path!("/bodies/:slug") view=BodyDetailPage ssr=SsrMode::Async />
-                    <Route path=path!("/kinds") view=KindsPage />
-                    <Route path=path!("/kinds/:slug") view=KindDetailPage ssr=SsrMode::Async />
-                    <Route path=path!("/discussions") view=DiscussionsPage />
-                    <Route path=path!("/programmes") view=ProgrammesPage />
-                    <Route path=path!("/reports") view=ReportsPage />
-                    <Route path=path!("/news") view=NewsPage />
-                    <Route path=path!("/risk") view=RiskPage />
-                    <Route path=path!("/search") view=SearchPage />
-                    <Route path=path!("/rate") view=crate::ui::rate::RatePage />
-                    <Route path=path!("/rate/:id") view=crate::ui::rate::RatePage />
-                    <Route path=path!("/drafts") view=crate::ui::rate::DraftsPage />
-                    <Route path=path!("/self-check") view=crate::ui::self_check::SelfCheckPage />
+                    <Route path=path!("/login") view=Lazy::<account::Login>::new() />
+                    <Route path=path!("/signup") view=Lazy::<account::Signup>::new() />
+                    <Route path=path!("/cabinet") view=Lazy::<account::Cabinet>::new() />
+                    <Route path=path!("/bodies") view=Lazy::<catalogue::Bodies>::new() />
+                    <Route path=path!("/bodies/:slug") view=Lazy::<catalogue::BodyDetail>::new() ssr=SsrMode::Async />
+                    <Route path=path!("/kinds") view=Lazy::<catalogue::Kinds>::new() />
+                    <Route path=path!("/kinds/:slug") view=Lazy::<catalogue::KindDetail>::new() ssr=SsrMode::Async />
+                    <Route path=path!("/discussions") view=Lazy::<catalogue::Discussions>::new() />
+                    <Route path=path!("/programmes") view=Lazy::<catalogue::Programmes>::new() />
+                    <Route path=path!("/reports") view=Lazy::<catalogue::Reports>::new() />
+                    <Route path=path!("/news") view=Lazy::<catalogue::News>::new() />
+                    <Route path=path!("/risk") view=Lazy::<catalogue::Risk>::new() />
+                    <Route path=path!("/search") view=Lazy::<catalogue::Search>::new() />
+                    <Route path=path!("/rate") view=Lazy::<rating::Rate>::new() />
+                    <Route path=path!("/rate/:id") view=Lazy::<rating::Rate>::new() />
+                    <Route path=path!("/drafts") view=Lazy::<rating::Drafts>::new() />
+                    <Route path=path!("/self-check") view=Lazy::<self_check::SelfCheck>::new() />
                     <Route
                         path=path!("/self-check/report/:id")
-                        view=crate::ui::self_check::report::ReportPage
+                        view=Lazy::<self_check::Report>::new()
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/self-check/:id")
-                        view=crate::ui::self_check::fill::SelfCheckFillPage
+                        view=Lazy::<self_check::Fill>::new()
                     />
                     <Route
                         path=path!("/requirements/:id/evaluate")
-                        view=crate::ui::self_check::evaluate::EvaluatePage
+                        view=Lazy::<self_check::Evaluate>::new()
                     />
                     <Route
                         path=path!("/cabinet/self-checks")
-                        view=crate::ui::self_check::body::BodySelfChecksPage
+                        view=Lazy::<self_check::BodySelfChecks>::new()
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/ratings/feedback") view=crate::ui::feedback::FeedbackPage />
+                    <Route path=path!("/ratings/feedback") view=Lazy::<rating::Feedback>::new() />
                     <Route
                         path=path!("/cabinet/rating-criteria")
-                        view=crate::ui::feedback::ReferencePage
+                        view=Lazy::<rating::Reference>::new()
                     />
                     <Route
                         path=path!("/cabinet/ratings")
-                        view=crate::ui::feedback::ManagerRatingsPage
+                        view=Lazy::<rating::ManagerRatings>::new()
                     />
-                    <Route path=path!("/ratings") view=RatingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/ratings") view=Lazy::<rating::Ratings>::new() ssr=SsrMode::Async />
                     <Route
                         path=path!("/ratings/methodology")
-                        view=MethodologyPage
+                        view=Lazy::<rating::Methodology>::new()
                         ssr=SsrMode::Async
                     />
                 </Routes>

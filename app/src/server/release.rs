@@ -49,6 +49,10 @@ pub struct BundleHashes {
     pub js: Option<String>,
     pub wasm: Option<String>,
     pub css: Option<String>,
+    /// The loader of split chunks (`cargo leptos build --split`).
+    pub split: Option<String>,
+    /// The map from lazy functions to the chunk files they need (same build).
+    pub manifest: Option<String>,
 }
 
 impl BundleHashes {
@@ -64,6 +68,8 @@ impl BundleHashes {
                 "js" => hashes.js = hash,
                 "wasm" => hashes.wasm = hash,
                 "css" => hashes.css = hash,
+                "split" => hashes.split = hash,
+                "manifest" => hashes.manifest = hash,
                 _ => {}
             }
         }
@@ -74,7 +80,14 @@ impl BundleHashes {
 impl Release {
     /// Builds the release description from the bundle hashes. Without hashes (a build made
     /// without `hash-files`) the file names are plain and the id changes with the version only.
-    pub fn new(output_name: &str, pkg_dir: &str, version: &str, hashes: &BundleHashes) -> Self {
+    /// `chunks` are the file names of the split-off wasm chunks (see [`manifest_chunks`]).
+    pub fn new(
+        output_name: &str,
+        pkg_dir: &str,
+        version: &str,
+        hashes: &BundleHashes,
+        chunks: &[String],
+    ) -> Self {
         let name = |hash: &Option<String>, plain: &str, ext: &str| match hash {
             Some(hash) => format!("/{pkg_dir}/{output_name}.{hash}.{ext}"),
             None => format!("/{pkg_dir}/{output_name}{plain}.{ext}"),
@@ -83,6 +96,11 @@ impl Release {
         precache.push(name(&hashes.js, "", "js"));
         precache.push(name(&hashes.wasm, "_bg", "wasm"));
         precache.push(name(&hashes.css, "", "css"));
+        // Every page chunk too: a page first opened offline needs its chunk.
+        if let Some(split) = &hashes.split {
+            precache.push(format!("/{pkg_dir}/__wasm_split.{split}.js"));
+        }
+        precache.extend(chunks.iter().map(|chunk| format!("/{pkg_dir}/{chunk}")));
 
         let mut digest = Sha256::new();
         digest.update(version.as_bytes());
@@ -124,13 +142,52 @@ impl Release {
         } else {
             BundleHashes::default()
         };
+        let chunks = hashes
+            .manifest
+            .as_ref()
+            .map(|hash| {
+                let path = Path::new(options.site_root.as_ref())
+                    .join(options.site_pkg_dir.as_ref())
+                    .join(format!("__wasm_split_manifest.{hash}.json"));
+                std::fs::read_to_string(&path)
+                    .map_err(|error| error.to_string())
+                    .and_then(|text| manifest_chunks(&text))
+                    .unwrap_or_else(|error| {
+                        tracing::error!(%error, path = %path.display(), "split manifest unreadable: page chunks will not be precached");
+                        Vec::new()
+                    })
+            })
+            .unwrap_or_default();
         Self::new(
             &options.output_name,
             &options.site_pkg_dir,
             version,
             &hashes,
+            &chunks,
         )
     }
+}
+
+/// The chunk files named by a split manifest (`{"lazy fn": ["chunk.wasm", …], …}`), each
+/// once, sorted so the build id does not depend on map order.
+pub fn manifest_chunks(manifest: &str) -> Result<Vec<String>, String> {
+    let map: std::collections::HashMap<String, Vec<String>> =
+        serde_json::from_str(manifest).map_err(|error| error.to_string())?;
+    let mut chunks: Vec<String> = map
+        .into_values()
+        .flatten()
+        .map(|file| {
+            let name = file.rsplit('/').next().unwrap_or_default();
+            if name.ends_with(".wasm") {
+                name.to_owned()
+            } else {
+                format!("{name}.wasm")
+            }
+        })
+        .collect();
+    chunks.sort();
+    chunks.dedup();
+    Ok(chunks)
 }
 
 fn hash_file_path(options: &LeptosOptions) -> PathBuf {
@@ -151,7 +208,7 @@ mod tests {
 
     #[test]
     fn hash_file_lines_name_the_hashed_bundle() {
-        let release = Release::new("knd", "pkg", "0.1.0", &hashes("ccc"));
+        let release = Release::new("knd", "pkg", "0.1.0", &hashes("ccc"), &[]);
         assert!(release.precache.contains(&"/pkg/knd.aaa.js".to_owned()));
         assert!(release.precache.contains(&"/pkg/knd.bbb.wasm".to_owned()));
         assert!(release.precache.contains(&"/pkg/knd.ccc.css".to_owned()));
@@ -160,15 +217,18 @@ mod tests {
 
     #[test]
     fn any_changed_asset_changes_the_build_id() {
-        let one = Release::new("knd", "pkg", "0.1.0", &hashes("ccc"));
-        let two = Release::new("knd", "pkg", "0.1.0", &hashes("ddd"));
+        let one = Release::new("knd", "pkg", "0.1.0", &hashes("ccc"), &[]);
+        let two = Release::new("knd", "pkg", "0.1.0", &hashes("ddd"), &[]);
         assert_ne!(one.build_id, two.build_id);
-        assert_eq!(one, Release::new("knd", "pkg", "0.1.0", &hashes("ccc")));
+        assert_eq!(
+            one,
+            Release::new("knd", "pkg", "0.1.0", &hashes("ccc"), &[])
+        );
     }
 
     #[test]
     fn service_worker_carries_its_build_and_asset_list() {
-        let release = Release::new("knd", "pkg", "0.1.0", &hashes("ccc"));
+        let release = Release::new("knd", "pkg", "0.1.0", &hashes("ccc"), &[]);
         assert!(release
             .service_worker
             .contains(&format!("const BUILD = \"{}\"", release.build_id)));
@@ -178,7 +238,7 @@ mod tests {
 
     #[test]
     fn service_worker_warms_the_rating_pages_never_the_api() {
-        let release = Release::new("knd", "pkg", "0.1.0", &hashes("ccc"));
+        let release = Release::new("knd", "pkg", "0.1.0", &hashes("ccc"), &[]);
         assert!(!release.service_worker.contains("__WARM_PAGES__"));
         assert!(release.service_worker.contains(
             r#"const WARM_PAGES = ["/ratings","/ratings/methodology","/rate","/drafts","/self-check"];"#
@@ -194,8 +254,28 @@ mod tests {
     }
 
     #[test]
+    fn split_builds_precache_their_loader_and_every_chunk() {
+        let hashes = BundleHashes::parse("js: a\nwasm: b\ncss: c\nsplit: s\nmanifest: m\n");
+        let chunks = manifest_chunks(
+            r#"{"catalogue_pages_1": ["./x1.wasm", "y2.wasm"], "rating_pages_2": ["y2"]}"#,
+        )
+        .unwrap();
+        assert_eq!(chunks, ["x1.wasm", "y2.wasm"]);
+        let split = Release::new("knd", "pkg", "0.1.0", &hashes, &chunks);
+        for url in ["/pkg/__wasm_split.s.js", "/pkg/x1.wasm", "/pkg/y2.wasm"] {
+            assert!(split.precache.contains(&url.to_owned()), "{url}");
+        }
+        let other = Release::new("knd", "pkg", "0.1.0", &hashes, &chunks[..1]);
+        assert_ne!(
+            split.build_id, other.build_id,
+            "a changed chunk is a new build"
+        );
+        assert!(manifest_chunks("not json").is_err());
+    }
+
+    #[test]
     fn unhashed_builds_use_plain_file_names() {
-        let release = Release::new("knd", "pkg", "0.1.0", &BundleHashes::default());
+        let release = Release::new("knd", "pkg", "0.1.0", &BundleHashes::default(), &[]);
         assert!(release.precache.contains(&"/pkg/knd_bg.wasm".to_owned()));
     }
 
@@ -205,9 +285,8 @@ mod tests {
         assert_eq!(
             parsed,
             BundleHashes {
-                js: None,
-                wasm: None,
-                css: Some("x".into())
+                css: Some("x".into()),
+                ..BundleHashes::default()
             }
         );
     }

@@ -34,7 +34,7 @@ pub fn state(pool: PgPool) -> AppState {
         .site_root(site.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .build();
-    let release = Release::new("knd", "pkg", "test", &BundleHashes::parse(HASHES));
+    let release = Release::new("knd", "pkg", "test", &BundleHashes::parse(HASHES), &[]);
     AppState {
         pool,
         leptos_options,
