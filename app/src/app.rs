@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, Lazy, SsrMode,
+    path, SsrMode,
 };
 
 use crate::i18n::{t_string, use_i18n, I18nContextProvider};
@@ -73,56 +73,52 @@ fn Document() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/about") view=Lazy::<catalogue::About>::new() />
+                    <Route path=path!("/about") view=catalogue::about() />
                     <Route path=path!("/offline") view=OfflinePage />
-                    <Route path=path!("/login") view=Lazy::<account::Login>::new() />
-                    <Route path=path!("/signup") view=Lazy::<account::Signup>::new() />
-                    <Route path=path!("/cabinet") view=Lazy::<account::Cabinet>::new() />
-                    <Route path=path!("/bodies") view=Lazy::<catalogue::Bodies>::new() />
-                    <Route path=path!("/bodies/:slug") view=Lazy::<catalogue::BodyDetail>::new() ssr=SsrMode::Async />
-                    <Route path=path!("/kinds") view=Lazy::<catalogue::Kinds>::new() />
-                    <Route path=path!("/kinds/:slug") view=Lazy::<catalogue::KindDetail>::new() ssr=SsrMode::Async />
-                    <Route path=path!("/discussions") view=Lazy::<catalogue::Discussions>::new() />
-                    <Route path=path!("/programmes") view=Lazy::<catalogue::Programmes>::new() />
-                    <Route path=path!("/reports") view=Lazy::<catalogue::Reports>::new() />
-                    <Route path=path!("/news") view=Lazy::<catalogue::News>::new() />
-                    <Route path=path!("/risk") view=Lazy::<catalogue::Risk>::new() />
-                    <Route path=path!("/search") view=Lazy::<catalogue::Search>::new() />
-                    <Route path=path!("/rate") view=Lazy::<rating::Rate>::new() />
-                    <Route path=path!("/rate/:id") view=Lazy::<rating::Rate>::new() />
-                    <Route path=path!("/drafts") view=Lazy::<rating::Drafts>::new() />
-                    <Route path=path!("/self-check") view=Lazy::<self_check::SelfCheck>::new() />
+                    <Route path=path!("/login") view=account::login() />
+                    <Route path=path!("/signup") view=account::signup() />
+                    <Route path=path!("/cabinet") view=account::cabinet() />
+                    <Route path=path!("/bodies") view=catalogue::bodies() />
+                    <Route
+                        path=path!("/bodies/:slug")
+                        view=catalogue::body_detail()
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/kinds") view=catalogue::kinds() />
+                    <Route
+                        path=path!("/kinds/:slug")
+                        view=catalogue::kind_detail()
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/discussions") view=catalogue::discussions() />
+                    <Route path=path!("/programmes") view=catalogue::programmes() />
+                    <Route path=path!("/reports") view=catalogue::reports() />
+                    <Route path=path!("/news") view=catalogue::news() />
+                    <Route path=path!("/risk") view=catalogue::risk() />
+                    <Route path=path!("/search") view=catalogue::search() />
+                    <Route path=path!("/rate") view=rating::rate() />
+                    <Route path=path!("/rate/:id") view=rating::rate() />
+                    <Route path=path!("/drafts") view=rating::drafts() />
+                    <Route path=path!("/self-check") view=self_check::self_check() />
                     <Route
                         path=path!("/self-check/report/:id")
-                        view=Lazy::<self_check::Report>::new()
+                        view=self_check::report()
                         ssr=SsrMode::Async
                     />
-                    <Route
-                        path=path!("/self-check/:id")
-                        view=Lazy::<self_check::Fill>::new()
-                    />
-                    <Route
-                        path=path!("/requirements/:id/evaluate")
-                        view=Lazy::<self_check::Evaluate>::new()
-                    />
+                    <Route path=path!("/self-check/:id") view=self_check::fill() />
+                    <Route path=path!("/requirements/:id/evaluate") view=self_check::evaluate() />
                     <Route
                         path=path!("/cabinet/self-checks")
-                        view=Lazy::<self_check::BodySelfChecks>::new()
+                        view=self_check::body_self_checks()
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/ratings/feedback") view=Lazy::<rating::Feedback>::new() />
-                    <Route
-                        path=path!("/cabinet/rating-criteria")
-                        view=Lazy::<rating::Reference>::new()
-                    />
-                    <Route
-                        path=path!("/cabinet/ratings")
-                        view=Lazy::<rating::ManagerRatings>::new()
-                    />
-                    <Route path=path!("/ratings") view=Lazy::<rating::Ratings>::new() ssr=SsrMode::Async />
+                    <Route path=path!("/ratings/feedback") view=rating::feedback() />
+                    <Route path=path!("/cabinet/rating-criteria") view=rating::reference() />
+                    <Route path=path!("/cabinet/ratings") view=rating::manager_ratings() />
+                    <Route path=path!("/ratings") view=rating::ratings() ssr=SsrMode::Async />
                     <Route
                         path=path!("/ratings/methodology")
-                        view=Lazy::<rating::Methodology>::new()
+                        view=rating::methodology()
                         ssr=SsrMode::Async
                     />
                 </Routes>

@@ -11,7 +11,7 @@
 /// Declares a group: its page enum, the lazily loaded function that renders any of its pages,
 /// and one [`LazyRoute`] per page for the router.
 macro_rules! page_group {
-    ($group:ident / $chunk:ident { $($route:ident => $page:ident),* $(,)? }) => {
+    ($group:ident / $chunk:ident { $($route:ident ($ctor:ident) => $page:ident),* $(,)? }) => {
         pub mod $group {
             use leptos::prelude::*;
             use leptos_router::LazyRoute;
@@ -38,6 +38,11 @@ macro_rules! page_group {
 
             $(
                 pub struct $route;
+
+                /// The route's view for `<Route view=…>`.
+                pub fn $ctor() -> leptos_router::Lazy<$route> {
+                    leptos_router::Lazy::new()
+                }
 
                 impl LazyRoute for $route {
                     fn data() -> Self {
@@ -83,41 +88,41 @@ mod pages {
 }
 
 page_group!(catalogue / catalogue_pages {
-    About => AboutPage,
-    Bodies => BodiesPage,
-    BodyDetail => BodyDetailPage,
-    Kinds => KindsPage,
-    KindDetail => KindDetailPage,
-    Discussions => DiscussionsPage,
-    Programmes => ProgrammesPage,
-    Reports => ReportsPage,
-    News => NewsPage,
-    Risk => RiskPage,
-    Search => SearchPage,
+    About (about) => AboutPage,
+    Bodies (bodies) => BodiesPage,
+    BodyDetail (body_detail) => BodyDetailPage,
+    Kinds (kinds) => KindsPage,
+    KindDetail (kind_detail) => KindDetailPage,
+    Discussions (discussions) => DiscussionsPage,
+    Programmes (programmes) => ProgrammesPage,
+    Reports (reports) => ReportsPage,
+    News (news) => NewsPage,
+    Risk (risk) => RiskPage,
+    Search (search) => SearchPage,
 });
 
 page_group!(account / account_pages {
-    Login => LoginPage,
-    Signup => SignupPage,
-    Cabinet => CabinetPage,
+    Login (login) => LoginPage,
+    Signup (signup) => SignupPage,
+    Cabinet (cabinet) => CabinetPage,
 });
 
 page_group!(rating / rating_pages {
-    Rate => RatePage,
-    Drafts => DraftsPage,
-    Ratings => RatingsPage,
-    Methodology => MethodologyPage,
-    Feedback => FeedbackPage,
-    Reference => ReferencePage,
-    ManagerRatings => ManagerRatingsPage,
+    Rate (rate) => RatePage,
+    Drafts (drafts) => DraftsPage,
+    Ratings (ratings) => RatingsPage,
+    Methodology (methodology) => MethodologyPage,
+    Feedback (feedback) => FeedbackPage,
+    Reference (reference) => ReferencePage,
+    ManagerRatings (manager_ratings) => ManagerRatingsPage,
 });
 
 page_group!(self_check / self_check_pages {
-    SelfCheck => SelfCheckPage,
-    Fill => SelfCheckFillPage,
-    Report => ReportPage,
-    Evaluate => EvaluatePage,
-    BodySelfChecks => BodySelfChecksPage,
+    SelfCheck (self_check) => SelfCheckPage,
+    Fill (fill) => SelfCheckFillPage,
+    Report (report) => ReportPage,
+    Evaluate (evaluate) => EvaluatePage,
+    BodySelfChecks (body_self_checks) => BodySelfChecksPage,
 });
 
 /// The group a path's page belongs to; `None` for the pages in the main module and for
@@ -217,15 +222,15 @@ mod tests {
         for chunk in table.split("path!(\"").skip(1) {
             let pattern = &chunk[..chunk.find('"').unwrap()];
             let view = chunk.split("view=").nth(1).unwrap();
-            let expected =
-                view.strip_prefix("Lazy::<")
-                    .map(|lazy| match &lazy[..lazy.find("::").unwrap()] {
-                        "catalogue" => Group::Catalogue,
-                        "account" => Group::Account,
-                        "rating" => Group::Rating,
-                        "self_check" => Group::SelfCheck,
-                        other => panic!("unknown group {other}"),
-                    });
+            // `view=catalogue::about()` for a lazy page, `view=HomePage` for one in the main module.
+            let view = view.split_whitespace().next().unwrap();
+            let expected = view.split_once("::").map(|(group, _)| match group {
+                "catalogue" => Group::Catalogue,
+                "account" => Group::Account,
+                "rating" => Group::Rating,
+                "self_check" => Group::SelfCheck,
+                other => panic!("unknown group {other}"),
+            });
             let path: Vec<&str> = pattern
                 .split('/')
                 .map(|part| if part.starts_with(':') { "1" } else { part })
