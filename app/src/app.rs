@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
 fn Document() -> impl IntoView {
     let i18n = use_i18n();
     crate::client::prefs::restore_locale(i18n);
+    Effect::new(move |_| crate::client::pwa::mark_hydrated());
     view! {
         <Title formatter=move |page: String| {
             let app = t_string!(i18n, app_name);

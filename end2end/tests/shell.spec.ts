@@ -72,3 +72,32 @@ test("keyboard users can skip to the content", async ({ page }) => {
   await expect(skip).toBeFocused();
   await expect(skip).toBeVisible();
 });
+
+test.describe("code splitting", () => {
+  // Without the service worker, which would fetch every chunk for offline use.
+  test.use({ serviceWorkers: "block" });
+
+  test("the home page needs only the main module; a page's chunk comes when it is opened", async ({ page }) => {
+    const errors = collectErrors(page);
+    const wasm: string[] = [];
+    page.on("request", (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.endsWith(".wasm")) wasm.push(path);
+    });
+    await page.goto("/");
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    await page.getByRole("button", { name: "Switch to English" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "KND.Online" })).toBeVisible();
+    expect(wasm).toHaveLength(1);
+    expect(wasm[0]).toMatch(/^\/pkg\/knd\.[\w-]+\.wasm$/);
+
+    // Client-side navigation to a catalogue page fetches the catalogue group, nothing else.
+    await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Search" }).click();
+    await expect(page).toHaveURL(/\/search$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Search", exact: true })).toBeVisible();
+    expect(wasm.filter((path) => path.includes("split_"))).toEqual([
+      expect.stringMatching(/^\/pkg\/split_catalogue_pages_/),
+    ]);
+    await expectNoErrors(errors);
+  });
+});

@@ -70,6 +70,16 @@ pub fn prepare_for_hydration() {
     imp::redirect_shell_address();
 }
 
+/// Marks the document as hydrated (`<html data-hydrated>`): from then on its buttons work.
+/// Called from an effect of the root component, which runs once hydration has gone through;
+/// end-to-end tests wait for it before they click.
+pub fn mark_hydrated() {
+    #[cfg(feature = "hydrate")]
+    if let Some(root) = leptos::prelude::document().document_element() {
+        _ = root.set_attribute("data-hydrated", "");
+    }
+}
+
 #[cfg(feature = "hydrate")]
 mod imp {
     use std::cell::{Cell, RefCell};
@@ -144,7 +154,10 @@ mod imp {
             let Ok(value) = wasm_bindgen_futures::JsFuture::from(promise).await else {
                 return;
             };
-            let registration: ServiceWorkerRegistration = value.unchecked_into();
+            // Browsers where workers are switched off by policy resolve without a registration.
+            let Ok(registration) = value.dyn_into::<ServiceWorkerRegistration>() else {
+                return;
+            };
             watch_for_updates(&registration, pwa);
             REGISTRATION.with(|cell| *cell.borrow_mut() = Some(registration.clone()));
             check_for_update_when_visible();
@@ -164,8 +177,11 @@ mod imp {
         let ready = container.ready();
         wasm_bindgen_futures::spawn_local(async move {
             if let Ok(registration) = ready {
-                if let Ok(reg) = wasm_bindgen_futures::JsFuture::from(registration).await {
-                    let reg: ServiceWorkerRegistration = reg.unchecked_into();
+                let ready = wasm_bindgen_futures::JsFuture::from(registration).await;
+                if let Some(reg) = ready
+                    .ok()
+                    .and_then(|reg| reg.dyn_into::<ServiceWorkerRegistration>().ok())
+                {
                     if let Some(active) = reg.active() {
                         let _ = active.post_message(&message);
                     }
