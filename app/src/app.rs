@@ -15,8 +15,10 @@ use crate::ui::{home::HomePage, layout::Layout, not_found::NotFound, offline::Of
 pub const OFFLINE_PATH: &str = "/offline";
 
 /// The HTML document around the app. The build id meta tag tells the page (and through it the
-/// service worker) which build it belongs to, so caches of open builds are kept.
-pub fn shell(options: LeptosOptions, build_id: String) -> impl IntoView {
+/// service worker) which build it belongs to, so caches of open builds are kept. `chunks` are
+/// the wasm chunks of the page's group (see `routes`): fetched alongside the main module
+/// instead of after it.
+pub fn shell(options: LeptosOptions, build_id: String, chunks: Vec<String>) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html>
@@ -36,6 +38,20 @@ pub fn shell(options: LeptosOptions, build_id: String) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
+                {chunks
+                    .into_iter()
+                    .map(|href| {
+                        view! {
+                            <link
+                                rel="preload"
+                                href=href
+                                r#as="fetch"
+                                r#type="application/wasm"
+                                crossorigin="anonymous"
+                            />
+                        }
+                    })
+                    .collect_view()}
                 <MetaTags />
             </head>
             <body>

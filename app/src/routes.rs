@@ -18,6 +18,9 @@ macro_rules! page_group {
             #[allow(unused_imports)]
             use super::pages::*;
 
+            /// The group's name in the build's split manifest.
+            pub const CHUNK: &str = stringify!($chunk);
+
             #[derive(Clone, Copy, Debug, PartialEq, Eq)]
             #[repr(u8)]
             pub enum Page { $($route),* }
@@ -160,6 +163,16 @@ pub enum Group {
 }
 
 impl Group {
+    /// The group's name in the build's split manifest.
+    pub fn chunk_name(self) -> &'static str {
+        match self {
+            Group::Catalogue => catalogue::CHUNK,
+            Group::Account => account::CHUNK,
+            Group::Rating => rating::CHUNK,
+            Group::SelfCheck => self_check::CHUNK,
+        }
+    }
+
     /// Fetches the group's chunk.
     pub async fn preload(self) {
         match self {

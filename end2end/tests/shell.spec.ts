@@ -100,4 +100,24 @@ test.describe("code splitting", () => {
     ]);
     await expectNoErrors(errors);
   });
+
+  test("a page opened directly has its chunk preloaded with the main module", async ({ page }) => {
+    const errors = collectErrors(page);
+    const chunkRequests: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("split_rating_pages_")) chunkRequests.push(request.url());
+    });
+    await page.goto("/ratings/methodology");
+    const preloads = await page
+      .locator('link[rel="preload"][as="fetch"]')
+      .evaluateAll((links) => links.map((link) => new URL((link as HTMLLinkElement).href).pathname));
+    expect(preloads).toContainEqual(expect.stringMatching(/^\/pkg\/knd\.[\w-]+\.wasm$/));
+    expect(preloads).toContainEqual(expect.stringMatching(/^\/pkg\/split_rating_pages_/));
+    expect(preloads.some((path) => path.includes("split_catalogue_pages_"))).toBe(false);
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    // The loader's fetch reuses the preloaded response instead of downloading it again.
+    expect(chunkRequests).toHaveLength(1);
+    await expectNoErrors(errors);
+  });
 });

@@ -75,8 +75,15 @@ pub fn router(state: AppState, config: &Config) -> Router {
         move || provide_request_context(&state)
     };
     let shell_fn = {
-        let build_id = state.release.build_id.clone();
-        move |options: LeptosOptions| shell(options, build_id.clone())
+        let release = state.release.clone();
+        move |options: LeptosOptions| {
+            // The chunk of the page asked for, so the browser fetches it with the main module.
+            let chunks = use_context::<http::request::Parts>()
+                .and_then(|parts| app::routes::group_of(parts.uri.path()))
+                .map(|group| release.chunks_of(group.chunk_name()).to_vec())
+                .unwrap_or_default();
+            shell(options, release.build_id.clone(), chunks)
+        }
     };
     Router::new()
         .route("/healthz", get(health::healthz))

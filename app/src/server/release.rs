@@ -2,6 +2,7 @@
 //! into a hash file next to the server binary; from it we derive the build id (which names the
 //! service worker's cache) and the list of assets the service worker precaches.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use leptos::prelude::LeptosOptions;
@@ -41,6 +42,8 @@ pub struct Release {
     pub precache: Vec<String>,
     /// The service worker script for this build.
     pub service_worker: String,
+    /// Chunk URLs each lazily loaded group needs, by the group's name (`catalogue_pages`).
+    pub lazy_chunks: BTreeMap<String, Vec<String>>,
 }
 
 /// Content hashes of the bundle, as written by cargo-leptos.
@@ -80,13 +83,13 @@ impl BundleHashes {
 impl Release {
     /// Builds the release description from the bundle hashes. Without hashes (a build made
     /// without `hash-files`) the file names are plain and the id changes with the version only.
-    /// `chunks` are the file names of the split-off wasm chunks (see [`manifest_chunks`]).
+    /// `split` names the wasm chunks of a `--split` build (empty otherwise).
     pub fn new(
         output_name: &str,
         pkg_dir: &str,
         version: &str,
         hashes: &BundleHashes,
-        chunks: &[String],
+        split: &SplitManifest,
     ) -> Self {
         let name = |hash: &Option<String>, plain: &str, ext: &str| match hash {
             Some(hash) => format!("/{pkg_dir}/{output_name}.{hash}.{ext}"),
@@ -100,7 +103,7 @@ impl Release {
         if let Some(split) = &hashes.split {
             precache.push(format!("/{pkg_dir}/__wasm_split.{split}.js"));
         }
-        precache.extend(chunks.iter().map(|chunk| format!("/{pkg_dir}/{chunk}")));
+        precache.extend(split.chunks().map(|chunk| format!("/{pkg_dir}/{chunk}")));
 
         let mut digest = Sha256::new();
         digest.update(version.as_bytes());
@@ -123,10 +126,19 @@ impl Release {
                 "__WARM_PAGES__",
                 &serde_json::to_string(WARM_PAGES).expect("a list of strings serialises"),
             );
+        let lazy_chunks = split
+            .0
+            .iter()
+            .map(|(group, chunks)| {
+                let urls = chunks.iter().map(|c| format!("/{pkg_dir}/{c}")).collect();
+                (group.clone(), urls)
+            })
+            .collect();
         Release {
             build_id,
             precache,
             service_worker,
+            lazy_chunks,
         }
     }
 
@@ -142,7 +154,7 @@ impl Release {
         } else {
             BundleHashes::default()
         };
-        let chunks = hashes
+        let split = hashes
             .manifest
             .as_ref()
             .map(|hash| {
@@ -151,10 +163,10 @@ impl Release {
                     .join(format!("__wasm_split_manifest.{hash}.json"));
                 std::fs::read_to_string(&path)
                     .map_err(|error| error.to_string())
-                    .and_then(|text| manifest_chunks(&text))
+                    .and_then(|text| SplitManifest::parse(&text))
                     .unwrap_or_else(|error| {
                         tracing::error!(%error, path = %path.display(), "split manifest unreadable: page chunks will not be precached");
-                        Vec::new()
+                        SplitManifest::default()
                     })
             })
             .unwrap_or_default();
@@ -163,31 +175,57 @@ impl Release {
             &options.site_pkg_dir,
             version,
             &hashes,
-            &chunks,
+            &split,
         )
+    }
+
+    /// Chunk URLs the group named `group` needs; empty for unknown groups and unsplit builds.
+    pub fn chunks_of(&self, group: &str) -> &[String] {
+        self.lazy_chunks.get(group).map_or(&[], Vec::as_slice)
     }
 }
 
-/// The chunk files named by a split manifest (`{"lazy fn": ["chunk.wasm", …], …}`), each
-/// once, sorted so the build id does not depend on map order.
-pub fn manifest_chunks(manifest: &str) -> Result<Vec<String>, String> {
-    let map: std::collections::HashMap<String, Vec<String>> =
-        serde_json::from_str(manifest).map_err(|error| error.to_string())?;
-    let mut chunks: Vec<String> = map
-        .into_values()
-        .flatten()
-        .map(|file| {
-            let name = file.rsplit('/').next().unwrap_or_default();
-            if name.ends_with(".wasm") {
-                name.to_owned()
-            } else {
-                format!("{name}.wasm")
-            }
-        })
-        .collect();
-    chunks.sort();
-    chunks.dedup();
-    Ok(chunks)
+/// What a split build's manifest says: each lazy function (named without the hash cargo-leptos
+/// appends, e.g. `catalogue_pages`) and the chunk files it needs, with their `.wasm` suffix.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SplitManifest(pub BTreeMap<String, Vec<String>>);
+
+impl SplitManifest {
+    /// Parses `{"catalogue_pages_4002…": ["chunk_5.<hash>", …], …}`.
+    pub fn parse(manifest: &str) -> Result<Self, String> {
+        let map: BTreeMap<String, Vec<String>> =
+            serde_json::from_str(manifest).map_err(|error| error.to_string())?;
+        Ok(Self(
+            map.into_iter()
+                .map(|(name, files)| {
+                    let group = match name.rsplit_once('_') {
+                        Some((group, hash)) if hash.bytes().all(|b| b.is_ascii_digit()) => group,
+                        _ => name.as_str(),
+                    };
+                    let files = files
+                        .iter()
+                        .map(|file| {
+                            let file = file.rsplit('/').next().unwrap_or_default();
+                            if file.ends_with(".wasm") {
+                                file.to_owned()
+                            } else {
+                                format!("{file}.wasm")
+                            }
+                        })
+                        .collect();
+                    (group.to_owned(), files)
+                })
+                .collect(),
+        ))
+    }
+
+    /// Every chunk file, once, in a stable order (the build id must not depend on map order).
+    pub fn chunks(&self) -> impl Iterator<Item = &String> {
+        let mut all: Vec<&String> = self.0.values().flatten().collect();
+        all.sort();
+        all.dedup();
+        all.into_iter()
+    }
 }
 
 fn hash_file_path(options: &LeptosOptions) -> PathBuf {
@@ -208,7 +246,13 @@ mod tests {
 
     #[test]
     fn hash_file_lines_name_the_hashed_bundle() {
-        let release = Release::new("knd", "pkg", "0.1.0", &hashes("ccc"), &[]);
+        let release = Release::new(
+            "knd",
+            "pkg",
+            "0.1.0",
+            &hashes("ccc"),
+            &SplitManifest::default(),
+        );
         assert!(release.precache.contains(&"/pkg/knd.aaa.js".to_owned()));
         assert!(release.precache.contains(&"/pkg/knd.bbb.wasm".to_owned()));
         assert!(release.precache.contains(&"/pkg/knd.ccc.css".to_owned()));
@@ -217,18 +261,42 @@ mod tests {
 
     #[test]
     fn any_changed_asset_changes_the_build_id() {
-        let one = Release::new("knd", "pkg", "0.1.0", &hashes("ccc"), &[]);
-        let two = Release::new("knd", "pkg", "0.1.0", &hashes("ddd"), &[]);
+        let one = Release::new(
+            "knd",
+            "pkg",
+            "0.1.0",
+            &hashes("ccc"),
+            &SplitManifest::default(),
+        );
+        let two = Release::new(
+            "knd",
+            "pkg",
+            "0.1.0",
+            &hashes("ddd"),
+            &SplitManifest::default(),
+        );
         assert_ne!(one.build_id, two.build_id);
         assert_eq!(
             one,
-            Release::new("knd", "pkg", "0.1.0", &hashes("ccc"), &[])
+            Release::new(
+                "knd",
+                "pkg",
+                "0.1.0",
+                &hashes("ccc"),
+                &SplitManifest::default()
+            )
         );
     }
 
     #[test]
     fn service_worker_carries_its_build_and_asset_list() {
-        let release = Release::new("knd", "pkg", "0.1.0", &hashes("ccc"), &[]);
+        let release = Release::new(
+            "knd",
+            "pkg",
+            "0.1.0",
+            &hashes("ccc"),
+            &SplitManifest::default(),
+        );
         assert!(release
             .service_worker
             .contains(&format!("const BUILD = \"{}\"", release.build_id)));
@@ -238,7 +306,13 @@ mod tests {
 
     #[test]
     fn service_worker_warms_the_rating_pages_never_the_api() {
-        let release = Release::new("knd", "pkg", "0.1.0", &hashes("ccc"), &[]);
+        let release = Release::new(
+            "knd",
+            "pkg",
+            "0.1.0",
+            &hashes("ccc"),
+            &SplitManifest::default(),
+        );
         assert!(!release.service_worker.contains("__WARM_PAGES__"));
         assert!(release.service_worker.contains(
             r#"const WARM_PAGES = ["/ratings","/ratings/methodology","/rate","/drafts","/self-check"];"#
@@ -256,26 +330,43 @@ mod tests {
     #[test]
     fn split_builds_precache_their_loader_and_every_chunk() {
         let hashes = BundleHashes::parse("js: a\nwasm: b\ncss: c\nsplit: s\nmanifest: m\n");
-        let chunks = manifest_chunks(
-            r#"{"catalogue_pages_1": ["./x1.wasm", "y2.wasm"], "rating_pages_2": ["y2"]}"#,
+        let manifest = SplitManifest::parse(
+            r#"{"catalogue_pages_1": ["./x1", "y2.wasm"], "rating_pages_22": ["y2"]}"#,
         )
         .unwrap();
-        assert_eq!(chunks, ["x1.wasm", "y2.wasm"]);
-        let split = Release::new("knd", "pkg", "0.1.0", &hashes, &chunks);
+        assert_eq!(
+            manifest.chunks().collect::<Vec<_>>(),
+            ["x1.wasm", "y2.wasm"]
+        );
+        let split = Release::new("knd", "pkg", "0.1.0", &hashes, &manifest);
         for url in ["/pkg/__wasm_split.s.js", "/pkg/x1.wasm", "/pkg/y2.wasm"] {
             assert!(split.precache.contains(&url.to_owned()), "{url}");
         }
-        let other = Release::new("knd", "pkg", "0.1.0", &hashes, &chunks[..1]);
+        assert_eq!(
+            split.chunks_of("catalogue_pages"),
+            ["/pkg/x1.wasm", "/pkg/y2.wasm"]
+        );
+        assert_eq!(split.chunks_of("rating_pages"), ["/pkg/y2.wasm"]);
+        assert!(split.chunks_of("account_pages").is_empty());
+        let mut fewer = manifest.clone();
+        fewer.0.remove("catalogue_pages");
+        let other = Release::new("knd", "pkg", "0.1.0", &hashes, &fewer);
         assert_ne!(
             split.build_id, other.build_id,
             "a changed chunk is a new build"
         );
-        assert!(manifest_chunks("not json").is_err());
+        assert!(SplitManifest::parse("not json").is_err());
     }
 
     #[test]
     fn unhashed_builds_use_plain_file_names() {
-        let release = Release::new("knd", "pkg", "0.1.0", &BundleHashes::default(), &[]);
+        let release = Release::new(
+            "knd",
+            "pkg",
+            "0.1.0",
+            &BundleHashes::default(),
+            &SplitManifest::default(),
+        );
         assert!(release.precache.contains(&"/pkg/knd_bg.wasm".to_owned()));
     }
 

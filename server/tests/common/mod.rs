@@ -6,7 +6,7 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use app::server::{
     cache::TtlCache,
-    release::{BundleHashes, Release},
+    release::{BundleHashes, Release, SplitManifest},
     AppState,
 };
 use axum::{body::Body, http::Request, response::Response, Router};
@@ -34,7 +34,13 @@ pub fn state(pool: PgPool) -> AppState {
         .site_root(site.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .build();
-    let release = Release::new("knd", "pkg", "test", &BundleHashes::parse(HASHES), &[]);
+    let release = Release::new(
+        "knd",
+        "pkg",
+        "test",
+        &BundleHashes::parse(HASHES),
+        &SplitManifest::default(),
+    );
     AppState {
         pool,
         leptos_options,
