@@ -244,15 +244,14 @@ mod tests {
         BundleHashes::parse(&format!("js: aaa\nwasm: bbb\ncss: {css}\n"))
     }
 
+    /// A build without `--split`.
+    fn unsplit(hashes: &BundleHashes) -> Release {
+        Release::new("knd", "pkg", "0.1.0", hashes, &SplitManifest::default())
+    }
+
     #[test]
     fn hash_file_lines_name_the_hashed_bundle() {
-        let release = Release::new(
-            "knd",
-            "pkg",
-            "0.1.0",
-            &hashes("ccc"),
-            &SplitManifest::default(),
-        );
+        let release = unsplit(&hashes("ccc"));
         assert!(release.precache.contains(&"/pkg/knd.aaa.js".to_owned()));
         assert!(release.precache.contains(&"/pkg/knd.bbb.wasm".to_owned()));
         assert!(release.precache.contains(&"/pkg/knd.ccc.css".to_owned()));
@@ -261,42 +260,15 @@ mod tests {
 
     #[test]
     fn any_changed_asset_changes_the_build_id() {
-        let one = Release::new(
-            "knd",
-            "pkg",
-            "0.1.0",
-            &hashes("ccc"),
-            &SplitManifest::default(),
-        );
-        let two = Release::new(
-            "knd",
-            "pkg",
-            "0.1.0",
-            &hashes("ddd"),
-            &SplitManifest::default(),
-        );
+        let one = unsplit(&hashes("ccc"));
+        let two = unsplit(&hashes("ddd"));
         assert_ne!(one.build_id, two.build_id);
-        assert_eq!(
-            one,
-            Release::new(
-                "knd",
-                "pkg",
-                "0.1.0",
-                &hashes("ccc"),
-                &SplitManifest::default()
-            )
-        );
+        assert_eq!(one, unsplit(&hashes("ccc")));
     }
 
     #[test]
     fn service_worker_carries_its_build_and_asset_list() {
-        let release = Release::new(
-            "knd",
-            "pkg",
-            "0.1.0",
-            &hashes("ccc"),
-            &SplitManifest::default(),
-        );
+        let release = unsplit(&hashes("ccc"));
         assert!(release
             .service_worker
             .contains(&format!("const BUILD = \"{}\"", release.build_id)));
@@ -306,13 +278,7 @@ mod tests {
 
     #[test]
     fn service_worker_warms_the_rating_pages_never_the_api() {
-        let release = Release::new(
-            "knd",
-            "pkg",
-            "0.1.0",
-            &hashes("ccc"),
-            &SplitManifest::default(),
-        );
+        let release = unsplit(&hashes("ccc"));
         assert!(!release.service_worker.contains("__WARM_PAGES__"));
         assert!(release.service_worker.contains(
             r#"const WARM_PAGES = ["/ratings","/ratings/methodology","/rate","/drafts","/self-check"];"#
@@ -360,13 +326,7 @@ mod tests {
 
     #[test]
     fn unhashed_builds_use_plain_file_names() {
-        let release = Release::new(
-            "knd",
-            "pkg",
-            "0.1.0",
-            &BundleHashes::default(),
-            &SplitManifest::default(),
-        );
+        let release = unsplit(&BundleHashes::default());
         assert!(release.precache.contains(&"/pkg/knd_bg.wasm".to_owned()));
     }
 
