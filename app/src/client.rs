@@ -1,8 +1,10 @@
 //! Browser-only capabilities behind a facade that compiles on both targets, so components never
 //! write `#[cfg]`: on the server the functions are inert, in the browser they do the work.
 
+pub mod draft;
 #[cfg(feature = "hydrate")]
 pub mod idb;
+pub mod merge;
 pub mod network;
 pub mod offline_catalogue;
 pub mod outbox;

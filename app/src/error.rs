@@ -102,6 +102,9 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Request(detail) | ServerFnErrorErr::Response(detail) => {
+                // The call never got an answer: the app learns it is offline from this, not
+                // only from `navigator.onLine` (issue 13).
+                crate::client::network::report_unreachable();
                 AppError::Transport(detail)
             }
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {

@@ -42,6 +42,9 @@ pub enum Status {
     Duplicate,
     /// Not applied, and sending it again will not change that; `reason` says why.
     Rejected,
+    /// Not applied because of a fault on the server (not the operation's content): nothing of
+    /// it was kept, not even its id, so sending it again later applies it once.
+    Retry,
 }
 
 /// The answer for one operation, in the order they were sent.
@@ -62,6 +65,18 @@ impl Outcome {
             status: Status::Rejected,
             result: None,
             reason: Some(reason.into()),
+        }
+    }
+
+    /// The server could not apply it now; the device keeps it queued and sends it again.
+    pub fn retry(op_id: uuid::Uuid) -> Self {
+        Outcome {
+            op_id,
+            status: Status::Retry,
+            result: None,
+            reason: Some(
+                "Сервер временно не смог принять эту операцию; она будет отправлена снова.".into(),
+            ),
         }
     }
 }

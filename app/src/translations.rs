@@ -602,6 +602,16 @@ leptos_i18n::declare_locales! {
         footer: {
             text: "КНД.Онлайн — региональный портал контрольно-надзорной деятельности",
         },
+        drafts_sync: {
+            replaced: "Это изменение заменено более поздним из другой вкладки: показан черновик, как он сохранён.",
+            stuck: "Не удаётся отправить",
+            stuck_hint: "Сервер несколько раз не смог принять эту отправку. Мы пробуем снова с увеличивающимися паузами; можно повторить сейчас или удалить черновик.",
+            retry: "Повторить",
+            confirm_discard: "Удалить черновик безвозвратно?",
+            confirm_yes: "Да, удалить",
+            confirm_no: "Отмена",
+            attempts: "Сервер пока не принял отправку, попыток",
+        },
     },
     en: {
         app_name: "KND.Online",
@@ -1199,6 +1209,16 @@ leptos_i18n::declare_locales! {
         },
         footer: {
             text: "KND.Online — regional portal of control and supervision",
+        },
+        drafts_sync: {
+            replaced: "This change gave way to a later one made in another tab: the draft is shown as it is saved.",
+            stuck: "Cannot be sent",
+            stuck_hint: "The server could not accept this submission several times. We keep trying with growing pauses; you can retry now or delete the draft.",
+            retry: "Retry",
+            confirm_discard: "Delete the draft for good?",
+            confirm_yes: "Yes, delete",
+            confirm_no: "Cancel",
+            attempts: "The server has not accepted it yet, attempts",
         },
     },
 }

@@ -1,7 +1,7 @@
 // The information portal online: bodies, a body, a kind of control with everything on it,
 // search by the beginning of a word, the risk lookup with a checked ИНН.
 import { expect, test } from "@playwright/test";
-import { collectErrors, expectNoErrors, waitForServiceWorker } from "./support/app";
+import { collectErrors, expectNoErrors, networkStatus, waitForHydration, waitForServiceWorker } from "./support/app";
 
 test("bodies, a body and one of its kinds of control read online", async ({ page }) => {
   const errors = collectErrors(page);
@@ -38,12 +38,14 @@ test("bodies, a body and one of its kinds of control read online", async ({ page
 
 test("search finds fire-safety content by the beginning of a word", async ({ page }) => {
   await page.goto("/search");
+  // Typed before hydration, the query would be reset by it.
+  await waitForHydration(page);
   await page.getByLabel("Что найти").fill("пожарн");
   await page.getByRole("button", { name: "Найти" }).click();
   await expect(page).toHaveURL(/\/search\?q=/);
   const results = page.locator(".search-results > li");
   await expect(results.first()).toBeVisible();
-  expect(await results.count()).toBeGreaterThanOrEqual(5);
+  await expect.poll(() => results.count()).toBeGreaterThanOrEqual(5);
   await expect(page.locator(".search-results mark").first()).toContainText(/пожар/i);
 });
 
@@ -75,6 +77,7 @@ test("after one online visit the catalogue works offline, and an admin's edit ar
   // the device's copy.
   await context.setOffline(true);
   await page.locator(".cards > li").first().getByRole("link").click();
+  await expect(networkStatus(page)).toHaveText("Нет сети");
   await expect(page.getByRole("heading", { name: "Часы приёма" })).toBeVisible();
   await page.locator("main ul a[href^='/kinds/']").first().click();
   await expect(page.getByRole("heading", { level: 2, name: "Частые вопросы" })).toBeVisible();
@@ -87,6 +90,7 @@ test("after one online visit the catalogue works offline, and an admin's edit ar
   expect(await page.locator("article.violation").count()).toBeGreaterThanOrEqual(5);
 
   await page.getByRole("navigation", { name: "Основная навигация" }).getByRole("link", { name: "Поиск" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Поиск" })).toBeVisible();
   await page.getByLabel("Что найти").fill("пожарн");
   await page.getByRole("button", { name: "Найти" }).click();
   await expect(page.locator(".search-results > li").first()).toBeVisible();
@@ -99,8 +103,10 @@ test("after one online visit the catalogue works offline, and an admin's edit ar
     page.getByRole("heading", { level: 2, name: "Нормативные акты и обязательные требования" }),
   )).toBeVisible();
 
-  // Back online, the admin edits that FAQ elsewhere; the device takes it as a delta.
+  // Back online (the header says so), the admin edits that FAQ elsewhere; the device takes
+  // it as a delta.
   await context.setOffline(false);
+  await expect(networkStatus(page)).toHaveText("В сети");
   const admin = await playwright.request.newContext({ baseURL: page.url().replace(/\/kinds.*$/, "") });
   const login = await admin.post("/api/session/login", {
     data: { email: "admin@demo.knd.local", password: "demo-password-2026" },
@@ -114,10 +120,11 @@ test("after one online visit the catalogue works offline, and an admin's edit ar
   await admin.dispose();
 
   await page.getByRole("navigation", { name: "Основная навигация" }).getByRole("link", { name: "Каталог" }).click();
-  await page.getByRole("button", { name: "Обновить" }).click();
+  await page.locator(".offline-copy").getByRole("button", { name: "Обновить" }).click();
   await expect
     .poll(async () => Number(await page.locator(".offline-copy").getAttribute("data-version")))
     .toBeGreaterThan(version);
+  await expect(page.locator(".offline-copy")).toContainText("Каталог сохранён на устройстве");
 
   // Offline again: the edited FAQ is on the device.
   await context.setOffline(true);
@@ -126,6 +133,7 @@ test("after one online visit the catalogue works offline, and an admin's edit ar
   await edited.locator("summary").click();
   await expect(edited).toContainText(answer);
   await context.setOffline(false);
+  await expect(networkStatus(page)).toHaveText("В сети");
   await expectNoErrors(errors.filter((e) => !/Failed to fetch|ERR_INTERNET_DISCONNECTED|status of 4\d\d/.test(e)));
 });
 

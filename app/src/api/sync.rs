@@ -7,7 +7,8 @@ use crate::error::AppError;
 use crate::sync::{Op, Outcome};
 
 /// Applies a batch of operations exactly once each and answers, per operation, `applied`,
-/// `duplicate` (with the stored result) or `rejected` (with the reason). Signed-in users only;
+/// `duplicate` (with the stored result), `rejected` (with the reason) or `retry` (a fault on the
+/// server kept it from applying; nothing of it was kept, send it again). Signed-in users only;
 /// what each operation may do is checked by its kind against the user's roles.
 #[server(endpoint = "sync/push", input = Json, output = Json)]
 pub async fn push(ops: Vec<Op>) -> Result<Vec<Outcome>, AppError> {

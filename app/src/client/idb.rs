@@ -103,6 +103,41 @@ pub async fn put_all(store: &str, entries: &[(&str, &str)]) -> Result<(), JsValu
     result
 }
 
+/// Reads the string under `key` and writes what `change` makes of it (nothing when it answers
+/// `None`), in one readwrite transaction: no other tab's write can come in between. `change`
+/// runs inside the request's success event, so the transaction is still active when it writes.
+pub async fn update<T: 'static>(
+    store: &str,
+    key: &str,
+    change: impl FnOnce(Option<String>) -> (Option<String>, T) + 'static,
+) -> Result<T, JsValue> {
+    let db = open().await?;
+    let tx = db.transaction_with_str_and_mode(store, IdbTransactionMode::Readwrite)?;
+    let object_store = tx.object_store(store)?;
+    let request = object_store.get(&JsValue::from_str(key))?;
+    let outcome = std::rc::Rc::new(std::cell::RefCell::new(None::<Result<T, JsValue>>));
+    let done = request.clone();
+    let slot = outcome.clone();
+    let key = key.to_owned();
+    let on_success = Closure::once_into_js(move |_: web_sys::Event| {
+        let current = done.result().ok().and_then(|v| v.as_string());
+        let (next, value) = change(current);
+        let written = match next {
+            Some(next) => object_store
+                .put_with_key(&JsValue::from_str(&next), &JsValue::from_str(&key))
+                .map(|_| ()),
+            None => Ok(()),
+        };
+        *slot.borrow_mut() = Some(written.map(|()| value));
+    });
+    request.set_onsuccess(Some(on_success.unchecked_ref()));
+    let result = committed(&tx).await;
+    db.close();
+    result?;
+    let value = outcome.borrow_mut().take();
+    value.unwrap_or_else(|| Err(JsValue::from_str("the read did not complete")))
+}
+
 /// Every string in a store.
 pub async fn get_all(store: &str) -> Result<Vec<String>, JsValue> {
     let db = open().await?;

@@ -114,6 +114,8 @@ mod imp {
 
     thread_local! {
         static COPY: RefCell<Option<Rc<Snapshot>>> = const { RefCell::new(None) };
+        /// Another refresh was asked for while one was running.
+        static AGAIN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }
 
     fn now_ms() -> f64 {
@@ -179,16 +181,25 @@ mod imp {
 
     async fn sync(status: RwSignal<CopyStatus>) {
         if status.get_untracked().syncing {
+            // A refresh asked for during one in flight runs right after it: the user (or the
+            // `online` event) may be asking because something changed since it started.
+            AGAIN.set(true);
             return;
         }
-        status.update(|s| s.syncing = true);
-        let outcome = fetch_and_store(status).await;
-        status.update(|s| {
-            s.syncing = false;
-            s.failed = outcome.is_err();
-        });
-        if let Err(error) = outcome {
-            leptos::logging::debug_warn!("catalogue refresh failed: {error:?}");
+        loop {
+            AGAIN.set(false);
+            status.update(|s| s.syncing = true);
+            let outcome = fetch_and_store(status).await;
+            status.update(|s| {
+                s.syncing = false;
+                s.failed = outcome.is_err();
+            });
+            if let Err(error) = outcome {
+                leptos::logging::debug_warn!("catalogue refresh failed: {error:?}");
+            }
+            if !AGAIN.get() {
+                break;
+            }
         }
     }
 
@@ -208,10 +219,18 @@ mod imp {
         }
         init.set_headers(&headers);
         let url = format!("/api/v1/catalogue/changes?since={since}");
-        let response: web_sys::Response =
-            JsFuture::from(window().fetch_with_str_and_init(&url, &init))
-                .await?
-                .dyn_into()?;
+        let response = JsFuture::from(window().fetch_with_str_and_init(&url, &init)).await;
+        // What the network did tells whether the app is online (`client::network`).
+        let response: web_sys::Response = match response {
+            Ok(response) => {
+                crate::client::network::report_reachable();
+                response.dyn_into()?
+            }
+            Err(error) => {
+                crate::client::network::report_unreachable();
+                return Err(error);
+            }
+        };
         let synced_at_ms = now_ms();
         if response.status() == 304 {
             if let Some(mut meta) = meta {

@@ -4,10 +4,38 @@
 //! the tab becomes visible and every minute, by one tab at a time (a Web Lock). An item leaves
 //! the queue only when the server has answered for it: `sent`, or `rejected` with the reason
 //! (then it is editable again and a new submission gets a new id).
+//!
+//! Several tabs may edit one draft: each save writes only the fields that tab changed, in one
+//! read-modify-write transaction (`client::merge`), and tells the other tabs on a
+//! BroadcastChannel so they show the merged draft at once.
+//!
+//! The queue never jams: an item the server answers `retry` (or that fails with a server error)
+//! waits with an exponential backoff while the rest is sent; after a few failures it is shown
+//! as stuck with «Повторить» and «Удалить черновик». An item whose operation id is unreadable
+//! (damaged storage) is marked and shown, never sent.
+
+#[cfg(feature = "hydrate")]
+mod send;
+#[cfg(feature = "hydrate")]
+mod store;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use crate::client::merge::Stamps;
+
+/// Failed attempts after which a queued item is shown as stuck (it is still retried).
+pub const STUCK_AFTER: u32 = 3;
+/// The first wait after a failed attempt, doubled after each failure up to [`MAX_BACKOFF_MS`].
+pub const FIRST_BACKOFF_MS: f64 = 30_000.0;
+pub const MAX_BACKOFF_MS: f64 = 30.0 * 60_000.0;
+
+/// How long to wait after the `attempts`-th failure in a row.
+pub fn backoff_ms(attempts: u32) -> f64 {
+    let doublings = attempts.saturating_sub(1).min(16);
+    (FIRST_BACKOFF_MS * f64::from(1u32 << doublings)).min(MAX_BACKOFF_MS)
+}
 
 /// Where an item stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +67,32 @@ pub struct Item {
     pub result: Option<Value>,
     /// Last change, ms since the epoch.
     pub updated_ms: f64,
+    /// When each field of the draft was last edited, for merging the edits of several tabs.
+    #[serde(default)]
+    pub stamps: Stamps,
+    /// Sending attempts in a row that the server could not apply (queued items).
+    #[serde(default)]
+    pub attempts: u32,
+    /// Not sent again automatically before this moment (ms since the epoch).
+    #[serde(default)]
+    pub retry_at_ms: Option<f64>,
+}
+
+impl Item {
+    /// The part of an item that several tabs edit and merge: its title and payload.
+    pub fn doc(&self) -> Value {
+        serde_json::json!({ "title": self.title, "payload": self.payload })
+    }
+
+    /// A queued item that failed several times in a row; the user may retry or delete it.
+    pub fn is_stuck(&self) -> bool {
+        self.status == ItemStatus::Queued && self.attempts >= STUCK_AFTER
+    }
+
+    /// Editable in its form: a draft, or a submission the server turned down.
+    pub fn is_editable(&self) -> bool {
+        matches!(self.status, ItemStatus::Draft | ItemStatus::Rejected)
+    }
 }
 
 /// What the pages see of the outbox.
@@ -49,6 +103,8 @@ pub struct Outbox {
     pub sending: RwSignal<bool>,
     /// Why the last attempt did not reach the server (offline, signed out…), if it did not.
     pub problem: RwSignal<Option<String>>,
+    /// The id of the item another tab (or this one) changed last; set on every change.
+    pub changed: RwSignal<Option<String>>,
 }
 
 impl Outbox {
@@ -64,16 +120,23 @@ impl Outbox {
             .unwrap_or(0)
     }
 
-    /// Sends what is queued, now.
+    /// Sends what is queued and due, now.
     pub fn flush(&self) {
         #[cfg(feature = "hydrate")]
-        imp::flush(*self);
+        send::flush(*self, false);
+    }
+
+    /// Sends everything queued now, also what waits out a backoff after a failure: the user
+    /// asked for it.
+    pub fn send_now(&self) {
+        #[cfg(feature = "hydrate")]
+        send::flush(*self, true);
     }
 
     /// Re-reads the items from the device.
     pub fn reload(&self) {
         #[cfg(feature = "hydrate")]
-        imp::reload(*self);
+        store::reload(*self);
     }
 }
 
@@ -82,10 +145,14 @@ pub fn provide_outbox() -> Outbox {
         items: RwSignal::new(None),
         sending: RwSignal::new(false),
         problem: RwSignal::new(None),
+        changed: RwSignal::new(None),
     };
     provide_context(outbox);
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| imp::start(outbox));
+    Effect::new(move |_| {
+        store::listen(outbox);
+        send::start(outbox);
+    });
     outbox
 }
 
@@ -104,13 +171,36 @@ pub fn new_id() -> uuid::Uuid {
     uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid()
 }
 
-/// Saves an item (a draft as it is typed, or a status change).
+/// What became of a tab's save of a draft.
+#[derive(Debug, Clone)]
+pub struct Saved {
+    /// The item as stored now: this tab's changes merged with every other tab's.
+    pub item: Item,
+    /// Some of this tab's changes were dropped: another tab edited the same field later, or
+    /// the draft was submitted meanwhile.
+    pub lost: bool,
+}
+
+/// Saves a new item as it is (a draft just started, a status change).
 pub async fn save(item: &Item) -> Result<(), String> {
     #[cfg(feature = "hydrate")]
-    return send_wrapper::SendWrapper::new(imp::save(item.clone())).await;
+    return send_wrapper::SendWrapper::new(store::put(item.clone())).await;
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = item;
+        Err("no device storage on the server".to_owned())
+    }
+}
+
+/// Saves a tab's edit of a draft: the fields it changed since `base` (the draft's
+/// [`Item::doc`] as this tab last read or wrote it) are written over the stored draft, in one
+/// transaction; other tabs are told.
+pub async fn save_draft(item: Item, base: Option<Value>) -> Result<Saved, String> {
+    #[cfg(feature = "hydrate")]
+    return send_wrapper::SendWrapper::new(store::merge_draft(item, base, false)).await;
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (item, base);
         Err("no device storage on the server".to_owned())
     }
 }
@@ -118,7 +208,7 @@ pub async fn save(item: &Item) -> Result<(), String> {
 /// The stored item with this id.
 pub async fn load(id: String) -> Option<Item> {
     #[cfg(feature = "hydrate")]
-    return send_wrapper::SendWrapper::new(imp::load(id)).await;
+    return send_wrapper::SendWrapper::new(store::load(id)).await;
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = id;
@@ -126,10 +216,11 @@ pub async fn load(id: String) -> Option<Item> {
     }
 }
 
-/// Deletes a draft (never a queued item: that is the user's submission in flight).
+/// Deletes a draft. A queued item only when it is stuck and the user confirmed: otherwise it is
+/// the user's submission in flight.
 pub async fn discard(id: String) -> Result<(), String> {
     #[cfg(feature = "hydrate")]
-    return send_wrapper::SendWrapper::new(imp::discard(id)).await;
+    return send_wrapper::SendWrapper::new(store::discard(id)).await;
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = id;
@@ -137,254 +228,55 @@ pub async fn discard(id: String) -> Result<(), String> {
     }
 }
 
-/// Submits an item: it becomes `queued` with a new operation id in one write, then the queue
-/// is flushed.
-pub async fn submit(item: Item) -> Result<(), String> {
+/// Sends a stuck item again now, without waiting for its backoff.
+pub async fn retry_now(id: String) -> Result<(), String> {
+    #[cfg(feature = "hydrate")]
+    return send_wrapper::SendWrapper::new(store::retry_now(id)).await;
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        Ok(())
+    }
+}
+
+/// Submits an item: this tab's changes since `base` are merged into the stored draft, which
+/// becomes `queued` with a new operation id in the same write; then the queue is flushed.
+pub async fn submit(item: Item, base: Option<Value>) -> Result<Item, String> {
     #[cfg(feature = "hydrate")]
     {
-        let mut item = item;
-        item.status = ItemStatus::Queued;
-        item.op_id = Some(new_id().to_string());
-        item.reason = None;
-        item.updated_ms = js_sys::Date::now();
-        save(&item).await?;
-        if let Some(outbox) = use_context::<Outbox>() {
-            outbox.reload();
+        let saved = send_wrapper::SendWrapper::new(store::merge_draft(item, base, true)).await?;
+        if let Some(outbox) = store::outbox() {
             outbox.flush();
         }
-        Ok(())
+        Ok(saved.item)
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = item;
+        let _ = (item, base);
         Err("no device storage on the server".to_owned())
     }
 }
 
-#[cfg(feature = "hydrate")]
-mod imp {
-    use std::cell::Cell;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    use leptos::prelude::*;
-    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
-
-    use super::{Item, ItemStatus, Outbox};
-    use crate::client::idb::{self, ITEMS};
-    use crate::error::AppError;
-    use crate::sync::{Op, Status, MAX_BATCH};
-
-    const EVERY_MS: i32 = 60_000;
-    const LOCK: &str = "knd-outbox";
-
-    thread_local! {
-        /// This tab is flushing now.
-        static FLUSHING: Cell<bool> = const { Cell::new(false) };
+    #[test]
+    fn backoff_doubles_from_half_a_minute_and_stops_at_half_an_hour() {
+        assert_eq!(backoff_ms(1), 30_000.0);
+        assert_eq!(backoff_ms(2), 60_000.0);
+        assert_eq!(backoff_ms(3), 120_000.0);
+        assert_eq!(backoff_ms(7), MAX_BACKOFF_MS);
+        assert_eq!(backoff_ms(1_000), MAX_BACKOFF_MS);
     }
 
-    pub async fn save(item: Item) -> Result<(), String> {
-        let json = serde_json::to_string(&item).map_err(|e| e.to_string())?;
-        idb::put_all(ITEMS, &[(&item.id, &json)])
-            .await
-            .map_err(|e| format!("{e:?}"))
-    }
-
-    pub async fn load(id: String) -> Option<Item> {
-        let json = idb::get(ITEMS, &id).await.ok().flatten()?;
-        serde_json::from_str(&json).ok()
-    }
-
-    pub async fn discard(id: String) -> Result<(), String> {
-        if let Some(item) = load(id.clone()).await {
-            if item.status == ItemStatus::Queued {
-                return Err("Отправка уже в очереди.".to_owned());
-            }
-        }
-        idb::delete(ITEMS, &id)
-            .await
-            .map_err(|e| format!("{e:?}"))?;
-        if let Some(outbox) = use_context::<Outbox>() {
-            outbox.reload();
-        }
-        Ok(())
-    }
-
-    async fn all() -> Vec<Item> {
-        let mut items: Vec<Item> = idb::get_all(ITEMS)
-            .await
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|json| serde_json::from_str(json).ok())
-            .collect();
-        items.sort_by(|a, b| b.updated_ms.total_cmp(&a.updated_ms));
-        items
-    }
-
-    pub fn reload(outbox: Outbox) {
-        wasm_bindgen_futures::spawn_local(async move {
-            outbox.items.set(Some(all().await));
-        });
-    }
-
-    pub fn start(outbox: Outbox) {
-        reload(outbox);
-        flush(outbox);
-        let on_online = window_event_listener(leptos::ev::online, move |_| flush(outbox));
-        let on_visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
-            if document().visibility_state() == web_sys::VisibilityState::Visible {
-                reload(outbox);
-                flush(outbox);
-            }
-        });
-        let tick = Closure::<dyn Fn()>::new(move || flush(outbox));
-        let timer = window()
-            .set_interval_with_callback_and_timeout_and_arguments_0(
-                tick.as_ref().unchecked_ref(),
-                EVERY_MS,
-            )
-            .ok();
-        tick.forget();
-        on_cleanup(move || {
-            on_online.remove();
-            on_visible.remove();
-            if let Some(timer) = timer {
-                window().clear_interval_with_handle(timer);
-            }
-        });
-    }
-
-    pub fn flush(outbox: Outbox) {
-        if FLUSHING.with(Cell::get) {
-            return;
-        }
-        FLUSHING.with(|f| f.set(true));
-        wasm_bindgen_futures::spawn_local(async move {
-            with_lock(outbox).await;
-            FLUSHING.with(|f| f.set(false));
-        });
-    }
-
-    /// Runs the flush under the Web Lock `knd-outbox` when the browser has Web Locks, so two
-    /// tabs never send the same queue at once (the server would still apply it once; this
-    /// saves the traffic and keeps the statuses the user sees consistent).
-    async fn with_lock(outbox: Outbox) {
-        let locks = js_sys::Reflect::get(&window().navigator(), &JsValue::from_str("locks"))
-            .ok()
-            .filter(|l| !l.is_undefined() && !l.is_null());
-        let Some(locks) = locks else {
-            send_queue(outbox).await;
-            return;
-        };
-        let request = js_sys::Reflect::get(&locks, &JsValue::from_str("request"))
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-        let Some(request) = request else {
-            send_queue(outbox).await;
-            return;
-        };
-        let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE);
-        let callback = Closure::once_into_js(move |lock: JsValue| -> JsValue {
-            if lock.is_null() {
-                // Another tab is sending; it will answer for the queue.
-                return js_sys::Promise::resolve(&JsValue::UNDEFINED).into();
-            }
-            wasm_bindgen_futures::future_to_promise(async move {
-                send_queue(outbox).await;
-                Ok(JsValue::UNDEFINED)
-            })
-            .into()
-        });
-        let promise = request.call3(&locks, &JsValue::from_str(LOCK), &options, &callback);
-        if let Ok(promise) = promise.and_then(|p| p.dyn_into::<js_sys::Promise>()) {
-            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-        }
-    }
-
-    /// Sends the queue in batches and records each answer on the device.
-    async fn send_queue(outbox: Outbox) {
-        loop {
-            let queued: Vec<Item> = all()
-                .await
-                .into_iter()
-                .filter(|i| i.status == ItemStatus::Queued && i.op_id.is_some())
-                .rev() // oldest first
-                .take(MAX_BATCH)
-                .collect();
-            if queued.is_empty() {
-                outbox.problem.set(None);
-                break;
-            }
-            outbox.sending.set(true);
-            let ops: Vec<Op> = queued
-                .iter()
-                .filter_map(|i| {
-                    Some(Op {
-                        op_id: i.op_id.as_deref()?.parse().ok()?,
-                        kind: i.kind.clone(),
-                        payload: i.payload.clone(),
-                    })
-                })
-                .collect();
-            let answer = crate::api::sync::push(ops).await;
-            outbox.sending.set(false);
-            match answer {
-                Ok(outcomes) => {
-                    for outcome in outcomes {
-                        let op_id = outcome.op_id.to_string();
-                        let Some(mut item) = queued
-                            .iter()
-                            .find(|i| i.op_id.as_deref() == Some(op_id.as_str()))
-                            .cloned()
-                        else {
-                            continue;
-                        };
-                        match outcome.status {
-                            Status::Applied | Status::Duplicate => {
-                                item.status = ItemStatus::Sent;
-                                item.result = outcome.result;
-                            }
-                            Status::Rejected => {
-                                item.status = ItemStatus::Rejected;
-                                item.reason = outcome.reason;
-                            }
-                        }
-                        item.updated_ms = js_sys::Date::now();
-                        let _ = save(item).await;
-                    }
-                    outbox.problem.set(None);
-                    outbox.items.set(Some(all().await));
-                }
-                // Not an answer for the operations: they stay queued and are tried again.
-                Err(AppError::Unauthorized) => {
-                    outbox.problem.set(Some(
-                        "Войдите в личный кабинет: очередь отправится после входа.".to_owned(),
-                    ));
-                    break;
-                }
-                Err(AppError::Invalid(reason)) => {
-                    // The whole batch is unreadable to the server: retrying cannot help, so
-                    // the items go back to the user, intact and editable.
-                    for mut item in queued {
-                        item.status = ItemStatus::Rejected;
-                        item.reason = Some(reason.clone());
-                        let _ = save(item).await;
-                    }
-                    outbox.items.set(Some(all().await));
-                }
-                Err(AppError::Transport(_)) => {
-                    outbox.problem.set(Some(
-                        "Нет связи с сервером: отправим, когда связь появится.".to_owned(),
-                    ));
-                    break;
-                }
-                Err(_) => {
-                    outbox.problem.set(Some(
-                        "Сервер временно не принял отправку: попробуем ещё раз через минуту."
-                            .to_owned(),
-                    ));
-                    break;
-                }
-            }
-        }
+    #[test]
+    fn items_stored_before_merging_existed_still_read() {
+        let old = r#"{"id":"d","kind":"rating.submit","title":"t","payload":{},"status":"queued",
+                      "op_id":"x","updated_ms":1.0}"#;
+        let item: Item = serde_json::from_str(old).unwrap();
+        assert!(item.stamps.is_empty());
+        assert_eq!((item.attempts, item.retry_at_ms), (0, None));
+        assert!(!item.is_stuck());
     }
 }

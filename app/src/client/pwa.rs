@@ -147,6 +147,7 @@ mod imp {
         });
         container.set_oncontrollerchange(Some(on_controller_change.as_ref().unchecked_ref()));
         on_controller_change.forget();
+        listen_to_worker(&container);
         announce_build(&container);
 
         let promise = container.register("/sw.js");
@@ -162,6 +163,28 @@ mod imp {
             REGISTRATION.with(|cell| *cell.borrow_mut() = Some(registration.clone()));
             check_for_update_when_visible();
         });
+    }
+
+    /// The worker tells the page what the network did: it answered this page (or a file) from
+    /// its cache because the network failed, or the network answered. Setting `onmessage`
+    /// also starts the delivery of messages the worker sent before the page was ready.
+    fn listen_to_worker(container: &web_sys::ServiceWorkerContainer) {
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |event: web_sys::MessageEvent| {
+                let data = event.data();
+                let field = |name: &str| js_sys::Reflect::get(&data, &name.into()).ok();
+                if field("type").and_then(|t| t.as_string()).as_deref() != Some("network") {
+                    return;
+                }
+                match field("online").and_then(|o| o.as_bool()) {
+                    Some(true) => crate::client::network::report_reachable(),
+                    Some(false) => crate::client::network::report_unreachable(),
+                    None => {}
+                }
+            },
+        );
+        container.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
     }
 
     /// Tells the worker which build this page is, so it keeps that build's cache while open.

@@ -55,7 +55,14 @@ self.addEventListener("message", (event) => {
   if (data.type === "SKIP_WAITING") {
     self.skipWaiting();
   } else if (data.type === "hello" && event.source && typeof data.build === "string") {
-    event.waitUntil(remember(event.source.id, data.build).then(pruneCaches));
+    // Tell the page how its own navigation went: answered from the cache because the network
+    // failed means it opens offline, whatever navigator.onLine says.
+    const id = event.source.id;
+    if (navigationOutcome.has(id)) {
+      event.source.postMessage({ type: "network", online: navigationOutcome.get(id) });
+      navigationOutcome.delete(id);
+    }
+    event.waitUntil(remember(id, data.build).then(pruneCaches));
   } else if (data.type === "visited" && typeof data.url === "string") {
     event.waitUntil(storePage(data.url));
   }
@@ -69,23 +76,43 @@ self.addEventListener("fetch", (event) => {
   // Server functions and the API are never cached: their answers must be live.
   if (url.pathname.startsWith("/api/") || url.pathname === "/sw.js" || url.pathname === "/healthz") return;
   if (request.mode === "navigate") {
-    event.respondWith(navigate(request));
+    event.respondWith(navigate(request, event.resultingClientId));
   } else {
     event.respondWith(cachedOrNetwork(request));
   }
 });
 
+// How each page's navigation went (client id -> reached the network), told to the page when it
+// says hello after loading. Only recent ones matter, so the map is kept small.
+const navigationOutcome = new Map();
+function noteNavigation(clientId, online) {
+  if (!clientId) return;
+  navigationOutcome.set(clientId, online);
+  while (navigationOutcome.size > 20) navigationOutcome.delete(navigationOutcome.keys().next().value);
+}
+
+// The network failed under an open page's feet: every open page learns it is offline.
+async function tellPages(online) {
+  for (const client of await self.clients.matchAll({ type: "window" })) {
+    client.postMessage({ type: "network", online });
+  }
+}
+
 // Network first with a short timeout, then the cached page of this build, then the shell.
-async function navigate(request) {
+async function navigate(request, clientId) {
   const cache = await caches.open(CACHE);
   try {
     const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
+    noteNavigation(clientId, true);
+    tellPages(true);
     // Keep only pages of this build, so old HTML is never paired with new wasm or vice versa.
     if (response.ok && response.headers.get("x-knd-build") === BUILD) {
       await cache.put(request, response.clone());
     }
     return response;
   } catch (_) {
+    noteNavigation(clientId, false);
+    await tellPages(false);
     const page = await cache.match(request, { ignoreVary: true });
     if (page) return page;
     const shell = await cache.match(SHELL);
@@ -115,7 +142,13 @@ async function storePage(url) {
 // still open get their own assets this way.
 async function cachedOrNetwork(request) {
   const cached = await caches.match(request);
-  return cached || fetch(request);
+  if (cached) return cached;
+  try {
+    return await fetch(request);
+  } catch (error) {
+    await tellPages(false);
+    throw error;
+  }
 }
 
 function withTimeout(promise, ms) {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use serde_json::json;
-use sqlx::{Postgres, Transaction};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::authz::Actor;
@@ -69,19 +69,19 @@ struct Accepted {
 
 /// Applies new `rating.submit` operations inside the batch's transaction; an outcome each.
 pub async fn apply_submissions(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut PgConnection,
     actor: &Actor,
     ops: Vec<NewOp>,
 ) -> Result<Vec<Outcome>, sqlx::Error> {
     let criteria = load_criteria(tx).await?;
     let (today,): (String,) = sqlx::query_as("SELECT current_date::text")
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await?;
     let criterion_ids: HashMap<(String, String), Uuid> =
         sqlx::query_as::<_, (String, String, Uuid)>(
             "SELECT side, code, id FROM rating_criterion WHERE active",
         )
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *tx)
         .await?
         .into_iter()
         .map(|(side, code, id)| ((side, code), id))
@@ -161,7 +161,7 @@ pub async fn apply_submissions(
 /// Finds the event of each submission, in order: by ЕРКНМ number, or from the body, kind and
 /// organisation entered by hand.
 async fn resolve_events(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut PgConnection,
     submissions: &[(Uuid, Submission)],
 ) -> Result<Vec<Result<Event, String>>, sqlx::Error> {
     let numbers: Vec<&str> = submissions
@@ -181,7 +181,7 @@ async fn resolve_events(
              WHERE e.erknm_number = ANY($1)",
         )
         .bind(&numbers)
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *tx)
         .await?
         .into_iter()
         .map(
@@ -219,7 +219,7 @@ async fn resolve_events(
              WHERE k.slug = ANY($1)",
         )
         .bind(&kinds)
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *tx)
         .await?
         .into_iter()
         .map(|(slug, kind_id, body_slug, body_id, org)| (slug, (kind_id, body_slug, body_id, org)))
@@ -266,7 +266,7 @@ async fn resolve_events(
 /// Inserts the accepted ratings and their scores; an event already rated by that side (earlier,
 /// or by another operation of this batch) is refused.
 async fn insert(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut PgConnection,
     rater: Uuid,
     accepted: Vec<Accepted>,
     criterion_ids: &HashMap<(String, String), Uuid>,
@@ -326,7 +326,7 @@ async fn insert(
     .bind(&averages)
     .bind(&lows)
     .bind(&comments)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *tx)
     .await?;
     let inserted: std::collections::HashSet<Uuid> = inserted.into_iter().map(|(id,)| id).collect();
 
@@ -379,7 +379,7 @@ async fn insert(
         .bind(&score_value)
         .bind(&score_reasons)
         .bind(&score_note)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     Ok(outcomes)

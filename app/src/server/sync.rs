@@ -5,11 +5,16 @@
 //!
 //! A batch is one transaction with a constant number of statements per kind of operation, not
 //! per operation: that is what makes thousands of operations a second possible here.
+//!
+//! One bad operation must not cost the others: each kind's operations apply inside a savepoint,
+//! and only when that fails for an unexpected reason (a database error that is not a validation
+//! rejection) does the kind go again one operation at a time, each in its own savepoint. The one
+//! that still fails is answered `retry` and its id is released, so a later push applies it.
 
 use std::collections::HashMap;
 
 use serde_json::Value;
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{Acquire, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
 use super::authz::Actor;
@@ -109,21 +114,9 @@ async fn push_once(pool: &PgPool, actor: &Actor, ops: &[Op]) -> Result<Vec<Outco
     }
     let mut fresh = Vec::with_capacity(inserted.len());
     for (kind, new_ops) in by_kind {
-        let applied = match kind {
-            kinds::RATING_SUBMIT => rating::apply_submissions(&mut tx, actor, new_ops).await?,
-            kinds::SELF_CHECK_SUBMIT => {
-                self_check::apply_submissions(&mut tx, actor, new_ops).await?
-            }
-            kinds::REQUIREMENT_EVALUATE => {
-                self_check::apply_evaluations(&mut tx, actor, new_ops).await?
-            }
-            _ => new_ops
-                .into_iter()
-                .map(|op| Outcome::rejected(op.op_id, "Неизвестный вид операции."))
-                .collect(),
-        };
-        fresh.extend(applied);
+        fresh.extend(apply_kind(&mut tx, actor, kind, new_ops).await?);
     }
+    release_retried(&mut tx, &fresh).await?;
     record_outcomes(&mut tx, &fresh).await?;
     tx.commit().await?;
     for outcome in fresh {
@@ -145,6 +138,128 @@ async fn push_once(pool: &PgPool, actor: &Actor, ops: &[Op]) -> Result<Vec<Outco
             outcome
         })
         .collect())
+}
+
+/// Applies one kind's new operations. Fast path: the kind's handler, with its constant number of
+/// statements, inside one savepoint. If that fails unexpectedly, the savepoint is rolled back and
+/// the operations go one by one, each in its own savepoint, so only the faulty one is lost —
+/// answered `retry`, its detail in the log.
+async fn apply_kind(
+    tx: &mut Transaction<'static, Postgres>,
+    actor: &Actor,
+    kind: &str,
+    ops: Vec<NewOp>,
+) -> Result<Vec<Outcome>, sqlx::Error> {
+    if handler_of(kind).is_none() {
+        return Ok(ops
+            .into_iter()
+            .map(|op| Outcome::rejected(op.op_id, "Неизвестный вид операции."))
+            .collect());
+    }
+    let backup: Vec<(Uuid, Value)> = ops
+        .iter()
+        .map(|op| (op.op_id, op.payload.clone()))
+        .collect();
+    match in_savepoint(tx, actor, kind, ops).await? {
+        Ok(outcomes) => return Ok(outcomes),
+        Err(error) => {
+            tracing::warn!(
+                %error, kind, operations = backup.len(),
+                "a sync batch failed unexpectedly; applying its operations one by one"
+            );
+        }
+    }
+    let mut outcomes = Vec::with_capacity(backup.len());
+    for (op_id, payload) in backup {
+        match in_savepoint(tx, actor, kind, vec![NewOp { op_id, payload }]).await? {
+            Ok(applied) => outcomes.extend(applied),
+            Err(error) => {
+                tracing::error!(%error, %op_id, kind, "a sync operation failed; answered retry");
+                outcomes.push(Outcome::retry(op_id));
+            }
+        }
+    }
+    Ok(outcomes)
+}
+
+/// Runs the kind's handler inside a savepoint. `Ok(Err(_))` is an unexpected failure that was
+/// rolled back to the savepoint (the transaction goes on); `Err(_)` ends the batch: a lost race
+/// (the whole batch is retried) or a broken connection.
+async fn in_savepoint(
+    tx: &mut Transaction<'static, Postgres>,
+    actor: &Actor,
+    kind: &str,
+    ops: Vec<NewOp>,
+) -> Result<Result<Vec<Outcome>, sqlx::Error>, sqlx::Error> {
+    let mut savepoint = tx.begin().await?;
+    let result = match kind {
+        kinds::RATING_SUBMIT => rating::apply_submissions(&mut savepoint, actor, ops).await,
+        kinds::SELF_CHECK_SUBMIT => self_check::apply_submissions(&mut savepoint, actor, ops).await,
+        kinds::REQUIREMENT_EVALUATE => {
+            self_check::apply_evaluations(&mut savepoint, actor, ops).await
+        }
+        _ => unreachable!("apply_kind checks the kind first"),
+    };
+    match result {
+        Ok(outcomes) => {
+            savepoint.commit().await?;
+            Ok(Ok(outcomes))
+        }
+        Err(error) if isolatable(&error) => {
+            savepoint.rollback().await?;
+            Ok(Err(error))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// The kinds this server applies.
+fn handler_of(kind: &str) -> Option<&'static str> {
+    [
+        kinds::RATING_SUBMIT,
+        kinds::SELF_CHECK_SUBMIT,
+        kinds::REQUIREMENT_EVALUATE,
+    ]
+    .into_iter()
+    .find(|k| *k == kind)
+}
+
+/// An error that concerns the statements that raised it, not the connection or the batch: a
+/// database error other than a lost race, or a value the code could not read. Rolling back to
+/// a savepoint clears it.
+fn isolatable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(_) => !is_race(error),
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Configuration(_) => false,
+        _ => true,
+    }
+}
+
+/// Operations answered `retry` leave no trace: their ids are deleted from `sync_op` (taken at the
+/// start of the batch), so the next push of the same id applies it.
+async fn release_retried(
+    tx: &mut Transaction<'static, Postgres>,
+    outcomes: &[Outcome],
+) -> Result<(), sqlx::Error> {
+    let ids: Vec<Uuid> = outcomes
+        .iter()
+        .filter(|o| o.status == Status::Retry)
+        .map(|o| o.op_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM sync_op WHERE op_id = ANY($1)")
+        .bind(&ids)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// A row of `sync_op`: id, sender, status, result, reason.
@@ -195,6 +310,10 @@ async fn record_outcomes(
     tx: &mut Transaction<'static, Postgres>,
     outcomes: &[Outcome],
 ) -> Result<(), sqlx::Error> {
+    let outcomes: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|o| o.status != Status::Retry)
+        .collect();
     if outcomes.is_empty() {
         return Ok(());
     }
@@ -203,7 +322,7 @@ async fn record_outcomes(
         .iter()
         .map(|o| match o.status {
             Status::Rejected => "rejected",
-            Status::Applied | Status::Duplicate => "applied",
+            Status::Applied | Status::Duplicate | Status::Retry => "applied",
         })
         .collect();
     let results: Vec<Option<Value>> = outcomes.iter().map(|o| o.result.clone()).collect();

@@ -9,6 +9,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::rating::{find_event, my_events, rating_criteria, EventCard};
+use crate::client::draft::DraftLink;
 use crate::client::outbox::{self, use_outbox, Item, ItemStatus};
 use crate::client::session::use_session;
 use crate::domain::account::Role;
@@ -156,7 +157,10 @@ impl Form {
 
     fn fill(&self, submission: Submission) {
         match submission.event {
-            EventRef::Register { number } => self.number.set(number),
+            EventRef::Register { number } => {
+                self.manual.set(false);
+                self.number.set(number);
+            }
             EventRef::Manual {
                 body,
                 kind,
@@ -222,22 +226,46 @@ pub fn RatePage() -> impl IntoView {
     // The draft's id: the one in the address, or a new one made when the user starts typing.
     let draft_id = RwSignal::new(params.get_untracked().get("id"));
     let loaded = RwSignal::new(draft_id.get_untracked().is_none());
-    let saved = RwSignal::new(false);
     let tried = RwSignal::new(false);
     let status = RwSignal::new(ItemStatus::Draft);
     let reason = RwSignal::new(None::<String>);
+    // The draft on the device, merged with what other tabs change in it.
+    let link = DraftLink::new(
+        move || {
+            let id = draft_id.get_untracked()?;
+            let status_now = status.get_untracked();
+            if !matches!(status_now, ItemStatus::Draft | ItemStatus::Rejected) {
+                return None;
+            }
+            let submission = untrack(|| form.submission());
+            Some(draft_item(
+                id,
+                &submission,
+                status_now,
+                reason.get_untracked(),
+            ))
+        },
+        move |item: Item| {
+            if let Ok(submission) = serde_json::from_value::<Submission>(item.payload) {
+                form.fill(submission);
+            }
+            status.set(item.status);
+            reason.set(item.reason);
+        },
+    );
+    link.follow(move || draft_id.get());
 
     // Resume a stored draft.
     Effect::new(move |_| {
         if let Some(id) = draft_id.get_untracked() {
             leptos::task::spawn_local(async move {
                 if let Some(item) = outbox::load(id).await {
+                    link.loaded(&item);
                     if let Ok(submission) = serde_json::from_value::<Submission>(item.payload) {
                         form.fill(submission);
                     }
                     status.set(item.status);
                     reason.set(item.reason);
-                    saved.set(true);
                 }
                 loaded.set(true);
             });
@@ -278,26 +306,10 @@ pub fn RatePage() -> impl IntoView {
         if blank && draft_id.get_untracked().is_none() {
             return;
         }
-        let id = match draft_id.get_untracked() {
-            Some(id) => id,
-            None => {
-                let id = new_draft_id();
-                draft_id.set(Some(id.clone()));
-                id
-            }
-        };
-        let item = draft_item(
-            id,
-            &submission,
-            status.get_untracked(),
-            reason.get_untracked(),
-        );
-        leptos::task::spawn_local(async move {
-            saved.set(outbox::save(&item).await.is_ok());
-            if let Some(outbox) = use_context::<crate::client::outbox::Outbox>() {
-                outbox.reload();
-            }
-        });
+        if draft_id.get_untracked().is_none() {
+            draft_id.set(Some(new_draft_id()));
+        }
+        link.changed();
     });
 
     // The event, checked online when the number reads right.
@@ -327,8 +339,8 @@ pub fn RatePage() -> impl IntoView {
         let item = draft_item(id, &form.submission(), ItemStatus::Draft, None);
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            if outbox::submit(item).await.is_ok() {
-                status.set(ItemStatus::Queued);
+            if let Ok(queued) = outbox::submit(item, link.base()).await {
+                status.set(queued.status);
                 navigate("/drafts", Default::default());
             }
         });
@@ -432,15 +444,16 @@ pub fn RatePage() -> impl IntoView {
                 <button type="submit" class="button primary">
                     {t!(i18n, rate.submit)}
                 </button>
-                <span class="muted" role="status" data-saved=move || saved.get().to_string()>
+                <span class="muted" role="status" data-saved=move || link.saved.get().to_string()>
                     {move || {
-                        if saved.get() {
+                        if link.saved.get() {
                             t_string!(i18n, rate.saved)
                         } else {
                             t_string!(i18n, rate.not_saved)
                         }
                     }}
                 </span>
+                <DraftReplaced link=link />
             </p>
         </form>
     }
@@ -704,6 +717,9 @@ fn draft_item(
         reason,
         result: None,
         updated_ms: now_ms(),
+        stamps: Default::default(),
+        attempts: 0,
+        retry_at_ms: None,
     }
 }
 
@@ -733,7 +749,7 @@ pub fn DraftsPage() -> impl IntoView {
                 type="button"
                 class="button"
                 disabled=move || outbox.queued() == 0 || outbox.sending.get()
-                on:click=move |_| outbox.flush()
+                on:click=move |_| outbox.send_now()
             >
                 {t!(i18n, drafts.send_now)}
             </button>
@@ -773,13 +789,17 @@ fn DraftCard(item: Item) -> impl IntoView {
         ItemStatus::Sent => t_string!(i18n, drafts.status_sent),
         ItemStatus::Rejected => t_string!(i18n, drafts.status_rejected),
     };
+    let stuck = item.is_stuck();
+    let attempts = item.attempts;
+    let retrying = status == ItemStatus::Queued && attempts != 0;
     let status_class = match status {
         ItemStatus::Draft => "draft",
+        ItemStatus::Queued if stuck => "stuck",
         ItemStatus::Queued => "queued",
         ItemStatus::Sent => "sent",
         ItemStatus::Rejected => "rejected",
     };
-    let editable = matches!(status, ItemStatus::Draft | ItemStatus::Rejected);
+    let editable = item.is_editable();
     let id = StoredValue::new(item.id.clone());
     // Each kind of item opens in its own form.
     let edit_href = match item.kind.as_str() {
@@ -791,30 +811,109 @@ fn DraftCard(item: Item) -> impl IntoView {
         _ => format!("/rate/{}", item.id),
     };
     view! {
-        <li class="card draft" data-status=status_class>
+        <li class="card draft" data-status=status_class data-id=item.id.clone()>
             <h2>{item.title.clone()}</h2>
             <p>
                 <span class=format!("badge badge-{status_class}")>{label}</span>
             </p>
             {item.reason.clone().map(|r| view! { <p class="field-error">{r}</p> })}
+            <Show when=move || retrying>
+                <p class="muted" data-attempts=attempts.to_string()>
+                    {t!(i18n, drafts_sync.attempts)}
+                    ": "
+                    {attempts}
+                </p>
+            </Show>
             <Show when=move || editable>
                 <p class="actions">
                     <a class="button" href=edit_href.clone()>
                         {t!(i18n, drafts.edit)}
                     </a>
-                    <button
-                        type="button"
-                        class="link-button"
-                        on:click=move |_| {
-                            leptos::task::spawn_local(async move {
-                                let _ = outbox::discard(id.get_value()).await;
-                            });
-                        }
-                    >
-                        {t!(i18n, drafts.discard)}
-                    </button>
+                    <DiscardButton id=id />
                 </p>
             </Show>
+            <Show when=move || stuck>
+                <StuckActions id=id />
+            </Show>
         </li>
+    }
+}
+
+/// A queued item that failed several times: say so, and let the user retry or delete it.
+#[component]
+fn StuckActions(id: StoredValue<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="notice notice-error" role="alert">
+            <strong>{t!(i18n, drafts_sync.stuck)}</strong>
+            ". "
+            {t!(i18n, drafts_sync.stuck_hint)}
+        </p>
+        <p class="actions">
+            <button
+                type="button"
+                class="button"
+                on:click=move |_| {
+                    leptos::task::spawn_local(async move {
+                        let _ = outbox::retry_now(id.get_value()).await;
+                    });
+                }
+            >
+                {t!(i18n, drafts_sync.retry)}
+            </button>
+            <DiscardButton id=id />
+        </p>
+    }
+}
+
+/// «Удалить черновик», asking once more before anything is deleted.
+#[component]
+fn DiscardButton(id: StoredValue<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let asking = RwSignal::new(false);
+    view! {
+        <Show
+            when=move || asking.get()
+            fallback=move || {
+                view! {
+                    <button type="button" class="link-button" on:click=move |_| asking.set(true)>
+                        {t!(i18n, drafts.discard)}
+                    </button>
+                }
+            }
+        >
+            <span class="confirm" role="group" aria-label=move || t_string!(i18n, drafts.discard)>
+                <span>{t!(i18n, drafts_sync.confirm_discard)}</span>
+                " "
+                <button
+                    type="button"
+                    class="button"
+                    on:click=move |_| {
+                        leptos::task::spawn_local(async move {
+                            let _ = outbox::discard(id.get_value()).await;
+                        });
+                    }
+                >
+                    {t!(i18n, drafts_sync.confirm_yes)}
+                </button>
+                " "
+                <button type="button" class="link-button" on:click=move |_| asking.set(false)>
+                    {t!(i18n, drafts_sync.confirm_no)}
+                </button>
+            </span>
+        </Show>
+    }
+}
+
+/// Said when an edit of this tab gave way to a later edit of the same field in another tab.
+#[component]
+pub(crate) fn DraftReplaced(link: DraftLink) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || link.replaced.get()>
+            <p class="notice" role="status" data-testid="draft-replaced">
+                {t!(i18n, drafts_sync.replaced)}
+            </p>
+        </Show>
     }
 }

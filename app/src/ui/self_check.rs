@@ -106,6 +106,9 @@ pub fn draft_item(id: String, submission: &Submission, status: ItemStatus) -> It
         reason: None,
         result: None,
         updated_ms: now_ms(),
+        stamps: Default::default(),
+        attempts: 0,
+        retry_at_ms: None,
     }
 }
 

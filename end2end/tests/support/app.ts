@@ -7,6 +7,17 @@ export async function waitForServiceWorker(page: Page): Promise<void> {
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
 }
 
+/** Waits until the wasm has hydrated the page (`<html data-hydrated>`): from then on its
+ * buttons and forms work, so what a test types is not lost to hydration. */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached", timeout: 30_000 });
+}
+
+/** The header's network pill, as the user sees it: «В сети» or «Нет сети». */
+export function networkStatus(page: Page) {
+  return page.locator(".network-status");
+}
+
 /** Build id the server rendered into the page. */
 export async function pageBuild(page: Page): Promise<string | null> {
   return page.locator('meta[name="knd-build"]').getAttribute("content");

@@ -238,9 +238,12 @@ pub fn EvaluatePage() -> impl IntoView {
             reason: None,
             result: None,
             updated_ms: now_ms(),
+            stamps: Default::default(),
+            attempts: 0,
+            retry_at_ms: None,
         };
         leptos::task::spawn_local(async move {
-            if outbox::submit(item).await.is_ok() {
+            if outbox::submit(item, None).await.is_ok() {
                 queued.set(true);
             }
         });

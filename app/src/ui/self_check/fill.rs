@@ -10,12 +10,13 @@ use leptos_router::hooks::use_params_map;
 use super::evaluate::EvaluationFields;
 use super::report::ResultView;
 use super::{cached_checklists, draft_item, percent};
-use crate::client::outbox::{self, use_outbox, ItemStatus};
+use crate::client::draft::DraftLink;
+use crate::client::outbox::{self, use_outbox, Item, ItemStatus};
 use crate::domain::self_check::{
     self, changes, Answer, Changes, Evaluation, Question, Reply, Submission,
 };
 use crate::i18n::{t, t_string, use_i18n};
-use crate::ui::rate::{send, today};
+use crate::ui::rate::{send, today, DraftReplaced};
 
 #[component]
 pub fn SelfCheckFillPage() -> impl IntoView {
@@ -26,18 +27,7 @@ pub fn SelfCheckFillPage() -> impl IntoView {
     let draft = RwSignal::new(None::<Submission>);
     let loaded = RwSignal::new(false);
     let tried = RwSignal::new(false);
-    let saved = RwSignal::new(false);
 
-    Effect::new(move |_| {
-        let id = id.get();
-        leptos::task::spawn_local(async move {
-            if let Some(item) = outbox::load(id).await {
-                draft.set(serde_json::from_value(item.payload).ok());
-                saved.set(true);
-            }
-            loaded.set(true);
-        });
-    });
     // Where the item stands now: the outbox moves it from queued to sent or rejected.
     let item = Memo::new(move |_| {
         let id = id.get();
@@ -50,19 +40,43 @@ pub fn SelfCheckFillPage() -> impl IntoView {
     let editable =
         Memo::new(move |_| matches!(status.get(), ItemStatus::Draft | ItemStatus::Rejected));
 
+    // The draft on the device, merged with what other tabs change in it.
+    let link = DraftLink::new(
+        move || {
+            if !editable.get_untracked() {
+                return None;
+            }
+            let submission = draft.get_untracked()?;
+            Some(draft_item(
+                id.get_untracked(),
+                &submission,
+                status.get_untracked(),
+            ))
+        },
+        move |item: Item| draft.set(serde_json::from_value(item.payload).ok()),
+    );
+    link.follow(move || Some(id.get()));
+
+    Effect::new(move |_| {
+        let id = id.get();
+        leptos::task::spawn_local(async move {
+            if let Some(item) = outbox::load(id).await {
+                link.loaded(&item);
+                draft.set(serde_json::from_value(item.payload).ok());
+            }
+            loaded.set(true);
+        });
+    });
+
     // Autosave every change while the draft is editable.
     Effect::new(move |previous: Option<()>| {
         let current = draft.get();
         if previous.is_none() || !loaded.get_untracked() || !editable.get_untracked() {
             return;
         }
-        let Some(submission) = current else { return };
-        let item = draft_item(id.get_untracked(), &submission, status.get_untracked());
-        saved.set(false);
-        leptos::task::spawn_local(async move {
-            saved.set(outbox::save(&item).await.is_ok());
-            use_outbox().reload();
-        });
+        if current.is_some() {
+            link.changed();
+        }
     });
 
     // Resume where the user left off: once loaded, bring the first unanswered question into view.
@@ -123,7 +137,7 @@ pub fn SelfCheckFillPage() -> impl IntoView {
         }
         let item = draft_item(id.get_untracked(), &submission, ItemStatus::Draft);
         leptos::task::spawn_local(async move {
-            let _ = outbox::submit(item).await;
+            let _ = outbox::submit(item, link.base()).await;
         });
     };
     let set_answer = move |requirement_id: String, answer: Answer| {
@@ -188,15 +202,16 @@ pub fn SelfCheckFillPage() -> impl IntoView {
                         value=move || score.get().answered
                         aria-label=move || t_string!(i18n, self_check.progress)
                     ></progress>
-                    <span class="muted" data-saved=move || saved.get().to_string()>
+                    <span class="muted" data-saved=move || link.saved.get().to_string()>
                         {move || {
-                            if saved.get() {
+                            if link.saved.get() {
                                 t_string!(i18n, rate.saved)
                             } else {
                                 t_string!(i18n, rate.not_saved)
                             }
                         }}
                     </span>
+                    <DraftReplaced link=link />
                 </div>
                 <Show when=move || !changed.get().is_empty()>
                     <ChangesNotice changes=changed />
