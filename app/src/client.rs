@@ -3,9 +3,11 @@
 
 #[cfg(feature = "hydrate")]
 pub mod idb;
+pub mod location;
 pub mod network;
 pub mod offline_catalogue;
 pub mod outbox;
 pub mod prefs;
 pub mod pwa;
 pub mod session;
+pub mod upload;

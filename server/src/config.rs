@@ -49,12 +49,30 @@ pub struct Config {
     /// (`/api/v1/…`); bursts of three times as many are allowed.
     #[arg(long, env = "KND_API_RATE_PER_SEC", default_value_t = 20)]
     pub api_rate_per_sec: u32,
+    /// Where the server keeps what it must not lose besides the database: attached files go to
+    /// `<dir>/files` unless KND_FILE_STORE names another store.
+    #[arg(long, env = "KND_DATA_DIR", default_value = "data")]
+    pub data_dir: std::path::PathBuf,
+    /// The store of attached files as a URL: `file:///var/lib/knd/files`, or
+    /// `s3://bucket/prefix` for an S3-compatible store (credentials, region and endpoint from
+    /// the AWS_* variables). Several instances must share one store.
+    #[arg(long, env = "KND_FILE_STORE")]
+    pub file_store: Option<String>,
 }
 
 /// Shortest session secret accepted in production.
 pub const MIN_SECRET_LEN: usize = 64;
 
 impl Config {
+    /// The store of attached files this configuration names.
+    pub fn file_store(&self) -> anyhow::Result<app::server::files::FileStore> {
+        let store = match &self.file_store {
+            Some(url) => app::server::files::FileStore::from_url(url),
+            None => app::server::files::FileStore::local(&self.data_dir.join("files")),
+        };
+        store.map_err(|e| anyhow::anyhow!("KND_FILE_STORE: {e}"))
+    }
+
     /// Whether the portal is served over https (then HSTS is sent).
     pub fn is_https(&self) -> bool {
         self.public_url
@@ -97,6 +115,8 @@ mod tests {
             db_max_connections: 10,
             log_format: LogFormat::Pretty,
             api_rate_per_sec: 20,
+            data_dir: "data".into(),
+            file_store: None,
         }
     }
 

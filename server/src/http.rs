@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod client_address;
+pub mod files;
 pub mod headers;
 pub mod health;
 pub mod open_data;
@@ -39,7 +40,7 @@ pub const REGION_TTL: Duration = Duration::from_secs(60);
 const DYNAMIC_COMPRESSION: CompressionLevel = CompressionLevel::Precise(4);
 
 /// Reads the Leptos options and the build description, and assembles the state.
-pub fn build_state(pool: PgPool) -> anyhow::Result<AppState> {
+pub fn build_state(pool: PgPool, files: app::server::files::FileStore) -> anyhow::Result<AppState> {
     let mut leptos_options = get_configuration(None)
         .context("reading the Leptos configuration")?
         .leptos_options;
@@ -57,6 +58,7 @@ pub fn build_state(pool: PgPool) -> anyhow::Result<AppState> {
         ratings: Arc::new(TtlCache::new(RATINGS_TTL)),
         catalogue: Default::default(),
         session_lifetime_secs: app::server::session::ABSOLUTE_LIFETIME_SECS,
+        files,
     })
 }
 
@@ -88,6 +90,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/sw.js", get(assets::service_worker))
+        .merge(files::routes())
         .merge(open_data::routes(open_data::ApiRateLimit::new(
             config.api_rate_per_sec,
         )))

@@ -33,7 +33,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             http::sessions::spawn_cleanup(pool.clone());
             spawn_tombstone_pruning(pool.clone());
-            let state = http::build_state(pool)?;
+            let files = config.file_store()?;
+            tracing::info!(store = %files.location, "attached files");
+            let state = http::build_state(pool, files)?;
             let addr = state.leptos_options.site_addr;
             let listener = tokio::net::TcpListener::bind(addr)
                 .await

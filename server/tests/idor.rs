@@ -139,18 +139,19 @@ async fn one_business_cannot_touch_anothers_organisation(pool: PgPool) {
     )
     .await;
 
-    // Typing B's ИНН does not make A a representative of B's organisation.
+    // Typing B's ИНН does not make A a representative of B's organisation: it is a request
+    // that waits for B (or the admin).
     let b_inn = Inn::complete("272100502").unwrap();
     let before = memberships(&pool).await;
-    let (status, error) = common::call(
+    let (status, request) = common::call(
         &app,
-        "/api/organisations/add",
-        json!({ "form": { "kind": "legal_entity", "name": "Чужая", "inn": b_inn.as_str(), "ogrn": Ogrn::complete("102770000001").unwrap().as_str() } }),
+        "/api/representation/claim",
+        json!({ "form": { "kind": "legal_entity", "name": "Чужая", "inn": b_inn.as_str(), "ogrn": Ogrn::complete("102770000001").unwrap().as_str() }, "note": "", "files": [] }),
         Some(&a),
     )
     .await;
-    assert_eq!(status, 422, "{error}");
-    assert_eq!(error["Field"]["field"], "inn", "{error}");
+    assert_eq!(status, 200, "{request}");
+    assert_eq!(request["status"], "pending", "{request}");
     assert_eq!(before, memberships(&pool).await);
 }
 

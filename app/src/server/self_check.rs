@@ -128,13 +128,21 @@ async fn apply_one(
     if let Some(problem) = self_check::validate(&submission, today).first() {
         return Ok(Outcome::rejected(op_id, problem.to_string()));
     }
-    let Some(organisation) = Uuid::parse_str(&submission.organisation_id)
-        .ok()
-        .filter(|id| mine.contains(id))
-    else {
+    let named = Uuid::parse_str(&submission.organisation_id).ok();
+    let Some(organisation) = named.filter(|id| mine.contains(id)) else {
+        let pending = match named {
+            Some(id) => super::representation::pending_organisations(&mut **tx, actor.user_id)
+                .await?
+                .contains(&id),
+            None => false,
+        };
         return Ok(Outcome::rejected(
             op_id,
-            "Самопроверку отправляет представитель организации, которую она касается.",
+            if pending {
+                crate::domain::representation::UNCONFIRMED
+            } else {
+                "Самопроверку отправляет представитель организации, которую она касается."
+            },
         ));
     };
     // The kinds must exist; each question must be a requirement of its kind, or one deleted

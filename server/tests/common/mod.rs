@@ -49,7 +49,14 @@ pub fn state(pool: PgPool) -> AppState {
         ratings: Arc::new(TtlCache::new(Duration::from_secs(60))),
         catalogue: Default::default(),
         session_lifetime_secs: app::server::session::ABSOLUTE_LIFETIME_SECS,
+        files: file_store(),
     }
+}
+
+/// A file store of its own for this test process, in the temporary directory.
+pub fn file_store() -> app::server::files::FileStore {
+    let dir = std::env::temp_dir().join(format!("knd-files-{}", std::process::id()));
+    app::server::files::FileStore::local(&dir).unwrap()
 }
 
 pub fn config(public_url: Option<&str>) -> Config {
@@ -63,6 +70,8 @@ pub fn config(public_url: Option<&str>) -> Config {
         db_max_connections: 5,
         log_format: LogFormat::Pretty,
         api_rate_per_sec: 1000,
+        data_dir: std::env::temp_dir(),
+        file_store: None,
     }
 }
 
