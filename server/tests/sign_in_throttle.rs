@@ -243,3 +243,38 @@ async fn logging_out_everywhere_withdraws_the_trust_of_every_browser(pool: PgPoo
     .await;
     assert_eq!(response.status(), 429);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn over_https_the_device_cookie_is_secure_and_host_bound(pool: PgPool) {
+    server::seed::seed_demo(&pool).await.unwrap();
+    let app = server::http::router(
+        common::state(pool),
+        &common::config(Some("https://knd.example.ru")),
+    );
+    let response = send(&app, login_from("198.51.100.7", OWNER, DEMO_PASSWORD, &[])).await;
+    assert_eq!(response.status(), 200);
+    let set_cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("__Host-knd_device="))
+        .expect("a host-bound device cookie");
+    for attribute in ["Secure", "HttpOnly", "Path=/", "SameSite=Lax", "Max-Age="] {
+        assert!(set_cookie.contains(attribute), "{attribute}: {set_cookie}");
+    }
+    assert!(!set_cookie.contains("Domain"), "{set_cookie}");
+    // Presented back under that name, it is recognised: no new device is issued.
+    let device = set_cookie.split(';').next().unwrap().to_owned();
+    let again = send(
+        &app,
+        login_from("198.51.100.7", OWNER, DEMO_PASSWORD, &[&device]),
+    )
+    .await;
+    assert_eq!(again.status(), 200);
+    assert!(!again
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|v| v.to_str().unwrap().contains("knd_device=")));
+}
