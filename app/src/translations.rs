@@ -174,6 +174,7 @@ leptos_i18n::declare_locales! {
             offline: "Нет связи с сервером. Проверьте подключение к сети.",
             internal: "На сервере произошла ошибка. Попробуйте ещё раз чуть позже.",
             too_many: "Слишком много попыток. Повторите позже.",
+            code: "Код ошибки",
         },
         catalogue: {
             updated: "Обновлено",
@@ -822,6 +823,7 @@ leptos_i18n::declare_locales! {
             offline: "No connection to the server. Check your network.",
             internal: "Something went wrong on the server. Please try again a little later.",
             too_many: "Too many attempts. Please try again later.",
+            code: "Error code",
         },
         catalogue: {
             updated: "Updated",
