@@ -653,6 +653,13 @@ leptos_i18n::declare_locales! {
         footer: {
             text: "КНД.Онлайн — региональный портал контрольно-надзорной деятельности",
         },
+        privacy: {
+            too_few: "меньше 5 оценок: цифры появятся с пятой",
+            rated_business: "оценка проверенной организации",
+            p_evaluations_min: "Минимум оценок для показа цифр по требованию",
+            m_k_h: "Кого не видно в цифрах",
+            m_k: "Кто оценивал, не публикуется нигде: ни организация, ни её ИНН, ни люди. Поэтому у отдельных оценок показан месяц мероприятия, а не день: по дню, органу и виду контроля мероприятие нашлось бы в открытом реестре, а с ним — организация. Сводные цифры по ответам людей (оценки сотрудника, оценки обязательного требования) публикуются только от пяти ответивших: при меньшем числе тот, кто знает часть ответов, вычислил бы остальные. Пока ответов меньше пяти, пункт показывается без цифр, с пометкой «меньше 5 оценок».",
+        },
     },
     en: {
         app_name: "KND.Online",
@@ -1301,6 +1308,13 @@ leptos_i18n::declare_locales! {
         },
         footer: {
             text: "KND.Online — regional portal of control and supervision",
+        },
+        privacy: {
+            too_few: "fewer than 5 evaluations: figures appear from the fifth",
+            rated_business: "rating of the inspected business",
+            p_evaluations_min: "Minimum evaluations to show a requirement's figures",
+            m_k_h: "Who cannot be seen in the figures",
+            m_k: "Who rated is published nowhere: not the organisation, its ИНН or its people. Single ratings therefore show the month of the event, not the day: the day, the body and the kind would find the event in the public register, and with it the organisation. Figures summing up people's answers (an inspector's ratings, the evaluations of a requirement) are published from five respondents on: with fewer, someone who knows some of the answers could work out the rest. Until there are five, the item is shown without figures, marked «fewer than 5 evaluations».",
         },
     },
 }
