@@ -308,7 +308,7 @@ mod tests {
     fn downloads_are_attachments_with_the_name_kept_safely() {
         assert_eq!(
             content_disposition("доверенность \"1\".pdf"),
-            "attachment; filename=\"____________1_.pdf\"; \
+            "attachment; filename=\"______________1_.pdf\"; \
              filename*=UTF-8''%D0%B4%D0%BE%D0%B2%D0%B5%D1%80%D0%B5%D0%BD%D0%BD%D0%BE%D1%81%D1%82%D1%8C%20%221%22.pdf"
         );
     }
