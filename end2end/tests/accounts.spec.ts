@@ -80,7 +80,9 @@ test("an entrepreneur signs up, claims an organisation after fixing its numbers,
   await page.getByRole("button", { name: "Switch to English" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Personal cabinet" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "My organisations" })).toBeVisible();
-  await expect(list.first()).toContainText("Awaiting confirmation");
+  await expect(
+    page.getByRole("region", { name: "My organisations" }).getByRole("listitem").first(),
+  ).toContainText("Awaiting confirmation");
   await page.getByRole("button", { name: "Переключить на русский" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Личный кабинет" })).toBeVisible();
 
