@@ -57,6 +57,17 @@ async fn claim(app: &Router, cookie: &str, form: Value) -> (u16, Value) {
     .await
 }
 
+/// Claims the demo business with the register's numbers.
+async fn claim_demo(app: &Router, pool: &PgPool, cookie: &str) -> (u16, Value) {
+    let ogrn = demo_ogrn(pool).await;
+    claim(
+        app,
+        cookie,
+        legal_entity("ООО «Демо Амур»", DEMO_INN, &ogrn),
+    )
+    .await
+}
+
 async fn mine(app: &Router, cookie: &str) -> Vec<Value> {
     let (status, list) = call(app, "/api/organisations/mine", json!({}), Some(cookie)).await;
     assert_eq!(status, 200);
@@ -88,13 +99,7 @@ async fn decide(app: &Router, cookie: &str, id: &str, approve: bool, reason: &st
 async fn a_claim_is_a_pending_request_and_never_the_role(pool: PgPool) {
     let app = seeded(&pool).await;
     let cookie = sign_up(&app, "claimer@example.ru").await;
-    let ogrn = demo_ogrn(&pool).await;
-    let (status, request) = claim(
-        &app,
-        &cookie,
-        legal_entity("ООО «Демо Амур»", DEMO_INN, &ogrn),
-    )
-    .await;
+    let (status, request) = claim_demo(&app, &pool, &cookie).await;
     assert_eq!(status, 200, "{request}");
     assert_eq!(request["status"], "pending");
     assert_eq!(request["verified"], true, "a registry organisation");
@@ -108,12 +113,7 @@ async fn a_claim_is_a_pending_request_and_never_the_role(pool: PgPool) {
     assert_eq!(status, 200);
     assert_eq!(events, json!([]));
     // A second claim of the same organisation is refused at the field.
-    let (status, error) = claim(
-        &app,
-        &cookie,
-        legal_entity("ООО «Демо Амур»", DEMO_INN, &ogrn),
-    )
-    .await;
+    let (status, error) = claim_demo(&app, &pool, &cookie).await;
     assert_eq!(status, 422);
     assert!(error.to_string().contains("уже отправлен"), "{error}");
     let (status, requests) = call(&app, "/api/representation/mine", json!({}), Some(&cookie)).await;
@@ -150,13 +150,7 @@ async fn a_typed_ogrn_that_differs_from_the_registers_is_refused(pool: PgPool) {
 async fn the_admin_approves_a_claim_and_the_role_follows(pool: PgPool) {
     let app = seeded(&pool).await;
     let cookie = sign_up(&app, "newrep@example.ru").await;
-    let ogrn = demo_ogrn(&pool).await;
-    let (_, request) = claim(
-        &app,
-        &cookie,
-        legal_entity("ООО «Демо Амур»", DEMO_INN, &ogrn),
-    )
-    .await;
+    let (_, request) = claim_demo(&app, &pool, &cookie).await;
     let id = request["id"].as_str().unwrap().to_owned();
     let admin = sign_in(&app, "admin@demo.knd.local", DEMO_PASSWORD).await;
     let (status, queue) = call(&app, "/api/representation/queue", json!({}), Some(&admin)).await;
@@ -196,13 +190,7 @@ async fn the_admin_approves_a_claim_and_the_role_follows(pool: PgPool) {
 async fn a_representative_decides_for_their_organisation_only(pool: PgPool) {
     let app = seeded(&pool).await;
     let cookie = sign_up(&app, "colleague@example.ru").await;
-    let ogrn = demo_ogrn(&pool).await;
-    let (_, request) = claim(
-        &app,
-        &cookie,
-        legal_entity("ООО «Демо Амур»", DEMO_INN, &ogrn),
-    )
-    .await;
+    let (_, request) = claim_demo(&app, &pool, &cookie).await;
     let id = request["id"].as_str().unwrap().to_owned();
     // The requester cannot decide their own request.
     let (status, _) = decide(&app, &cookie, &id, true, "").await;
@@ -235,12 +223,7 @@ async fn a_representative_decides_for_their_organisation_only(pool: PgPool) {
     assert_eq!(requests[0]["reason"], "Не работает у нас");
     assert!(mine(&app, &cookie).await.is_empty());
     // A declined request may be followed by a new one, which the representative approves.
-    let (status, again) = claim(
-        &app,
-        &cookie,
-        legal_entity("ООО «Демо Амур»", DEMO_INN, &ogrn),
-    )
-    .await;
+    let (status, again) = claim_demo(&app, &pool, &cookie).await;
     assert_eq!(status, 200, "{again}");
     let (status, _) = decide(&app, &business, again["id"].as_str().unwrap(), true, "").await;
     assert_eq!(status, 200);
@@ -295,13 +278,7 @@ async fn two_claims_at_once_of_a_new_inn_make_one_unverified_organisation_and_no
 async fn a_pending_representatives_submission_is_rejected_with_its_reason(pool: PgPool) {
     let app = seeded(&pool).await;
     let cookie = sign_up(&app, "pending@example.ru").await;
-    let ogrn = demo_ogrn(&pool).await;
-    claim(
-        &app,
-        &cookie,
-        legal_entity("ООО «Демо Амур»", DEMO_INN, &ogrn),
-    )
-    .await;
+    claim_demo(&app, &pool, &cookie).await;
     let (body, organisation, date): (String, Uuid, String) = sqlx::query_as(
         "SELECT b.slug, o.id, (current_date - 10)::text
          FROM control_kind k JOIN control_body b ON b.id = k.body_id, organisation o

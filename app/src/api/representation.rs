@@ -76,7 +76,7 @@ impl RequestView {
         with_requester: bool,
     ) -> Result<Vec<RequestView>, AppError> {
         let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
-        let mut files = crate::server::files::evidence_of(db, &ids)
+        let files = crate::server::files::evidence_of(db, &ids)
             .await
             .map_err(|e| AppError::internal("reading evidence", e))?;
         Ok(rows
@@ -85,7 +85,7 @@ impl RequestView {
                 let id = r.id;
                 let mut view = RequestView::from_request(r, with_requester);
                 view.evidence = files
-                    .iter_mut()
+                    .iter()
                     .filter(|(request, _)| *request == id)
                     .map(|(_, f)| FileView::from(f.clone()))
                     .collect();

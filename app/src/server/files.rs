@@ -138,6 +138,15 @@ pub async fn insert_file(db: impl PgExecutor<'_>, file: &NewFile<'_>) -> sqlx::R
     Ok(())
 }
 
+/// Forgets a file's record (its bytes are the store's to delete).
+pub async fn delete_file(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM stored_file WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// A file the user may read: its uploader, the admin, and the approved representatives of the
 /// organisation whose representation request it is evidence of. Anything else is `None`, the
 /// same as an unknown id.

@@ -43,6 +43,18 @@ fn internal(context: &str, e: impl std::fmt::Display) -> Response {
     )
 }
 
+/// The signed-in user, or the answer to send instead (401, or 500 logged).
+async fn signed_in(state: &AppState, session: &Session) -> Result<authz::Actor, Response> {
+    match authz::actor_of_session(state, session).await {
+        Ok(Some(actor)) => Ok(actor),
+        Ok(None) => Err(error(
+            StatusCode::UNAUTHORIZED,
+            "Войдите в личный кабинет, чтобы продолжить.",
+        )),
+        Err(e) => Err(internal("reading the session of a file request", e)),
+    }
+}
+
 fn too_large() -> Response {
     error(
         StatusCode::PAYLOAD_TOO_LARGE,
@@ -142,15 +154,9 @@ async fn receive(mut form: Multipart) -> Result<Vec<Received>, Response> {
 /// Stores the files of a signed-in user and answers their ids. Nothing is kept of an upload
 /// that fails part-way.
 async fn upload(State(state): State<AppState>, session: Session, form: Multipart) -> Response {
-    let actor = match authz::actor_of_session(&state, &session).await {
-        Ok(Some(actor)) => actor,
-        Ok(None) => {
-            return error(
-                StatusCode::UNAUTHORIZED,
-                "Войдите в личный кабинет, чтобы продолжить.",
-            )
-        }
-        Err(e) => return internal("reading the session of an upload", e),
+    let actor = match signed_in(&state, &session).await {
+        Ok(actor) => actor,
+        Err(response) => return response,
     };
     let received = match receive(form).await {
         Ok(received) => received,
@@ -216,10 +222,9 @@ async fn forget(state: &AppState, key: &str, id: &str) {
         tracing::warn!(error = %e, "could not remove the bytes of a failed upload");
     }
     if let Ok(id) = Uuid::parse_str(id) {
-        let _ = sqlx::query("DELETE FROM stored_file WHERE id = $1")
-            .bind(id)
-            .execute(&state.pool)
-            .await;
+        if let Err(e) = files::delete_file(&state.pool, id).await {
+            tracing::warn!(error = %e, "could not remove the record of a failed upload");
+        }
     }
 }
 
@@ -231,15 +236,9 @@ async fn download(
     Path(id): Path<String>,
 ) -> Response {
     let not_found = || error(StatusCode::NOT_FOUND, "Запрошенные сведения не найдены.");
-    let actor = match authz::actor_of_session(&state, &session).await {
-        Ok(Some(actor)) => actor,
-        Ok(None) => {
-            return error(
-                StatusCode::UNAUTHORIZED,
-                "Войдите в личный кабинет, чтобы продолжить.",
-            )
-        }
-        Err(e) => return internal("reading the session of a download", e),
+    let actor = match signed_in(&state, &session).await {
+        Ok(actor) => actor,
+        Err(response) => return response,
     };
     let Ok(id) = Uuid::parse_str(id.trim()) else {
         return not_found();
