@@ -10,6 +10,7 @@ pub mod portal;
 pub mod rating;
 pub mod rating_feedback;
 pub mod ratings;
+pub mod representation;
 pub mod self_check;
 pub mod session;
 pub mod staff;

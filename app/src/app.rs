@@ -95,6 +95,8 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/login") view=account::login() />
                     <Route path=path!("/signup") view=account::signup() />
                     <Route path=path!("/cabinet") view=account::cabinet() />
+                    <Route path=path!("/cabinet/representations") view=account::representations() />
+                    <Route path=path!("/invitation/:token") view=account::invitation() />
                     <Route path=path!("/bodies") view=catalogue::bodies() />
                     <Route
                         path=path!("/bodies/:slug")

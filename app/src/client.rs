@@ -5,9 +5,11 @@ pub mod draft;
 #[cfg(feature = "hydrate")]
 pub mod idb;
 pub mod merge;
+pub mod location;
 pub mod network;
 pub mod offline_catalogue;
 pub mod outbox;
 pub mod prefs;
 pub mod pwa;
 pub mod session;
+pub mod upload;

@@ -4,8 +4,10 @@
 pub mod account;
 pub mod catalogue;
 pub mod erknm;
+pub mod files;
 pub mod organisation;
 pub mod rating;
 pub mod rating_stats;
 pub mod registry_number;
+pub mod representation;
 pub mod self_check;

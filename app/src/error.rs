@@ -31,6 +31,10 @@ pub enum AppError {
     Internal,
     /// The request did not reach the server or its answer could not be read.
     Transport(String),
+    /// `Internal` as the client receives it: with the code (the request's id) under which the
+    /// server logged the detail, for the user to quote. Made from `Internal` only where the
+    /// response is produced ([`AppError::identified`]); server code keeps returning `Internal`.
+    Incident { code: String },
 }
 
 impl AppError {
@@ -42,7 +46,7 @@ impl AppError {
             AppError::TooManyRequests { .. } => 429,
             AppError::NotFound => 404,
             AppError::Invalid(_) | AppError::Field { .. } => 422,
-            AppError::Internal => 500,
+            AppError::Internal | AppError::Incident { .. } => 500,
             AppError::Transport(_) => 503,
         }
     }
@@ -60,6 +64,17 @@ impl AppError {
         match self {
             AppError::Field { field, message } if field == name => Some(message),
             _ => None,
+        }
+    }
+
+    /// An internal error stamped with the request's id, for the answer to the client; any
+    /// other error as it is.
+    pub fn identified(self, request_id: Option<&str>) -> Self {
+        match (self, request_id) {
+            (AppError::Internal, Some(code)) => AppError::Incident {
+                code: code.to_owned(),
+            },
+            (error, _) => error,
         }
     }
 
@@ -90,6 +105,10 @@ impl fmt::Display for AppError {
             AppError::Transport(_) => {
                 f.write_str("Нет связи с сервером. Проверьте подключение к сети.")
             }
+            AppError::Incident { code } => write!(
+                f,
+                "На сервере произошла ошибка. Попробуйте ещё раз чуть позже. Код ошибки: {code}"
+            ),
         }
     }
 }
@@ -131,6 +150,24 @@ mod tests {
         let error = AppError::Invalid("ИНН должен состоять из 10 или 12 цифр.".into());
         assert_eq!(error.status(), 422);
         assert_eq!(error.to_string(), "ИНН должен состоять из 10 или 12 цифр.");
+    }
+
+    #[test]
+    fn an_internal_error_gets_the_request_code_and_nothing_else_changes() {
+        let stamped = AppError::Internal.identified(Some("7f3a9c21b04e"));
+        assert_eq!(
+            stamped,
+            AppError::Incident {
+                code: "7f3a9c21b04e".into()
+            }
+        );
+        assert_eq!(stamped.status(), 500);
+        assert!(stamped.to_string().ends_with("Код ошибки: 7f3a9c21b04e"));
+        assert_eq!(AppError::Internal.identified(None), AppError::Internal);
+        assert_eq!(
+            AppError::NotFound.identified(Some("7f3a9c21b04e")),
+            AppError::NotFound
+        );
     }
 
     #[test]

@@ -83,6 +83,7 @@ mod pages {
         feedback::{FeedbackPage, ManagerRatingsPage, ReferencePage},
         rate::{DraftsPage, RatePage},
         ratings::{methodology::MethodologyPage, RatingsPage},
+        representation::{InvitationPage, RepresentationsPage},
         self_check::{
             body::BodySelfChecksPage, evaluate::EvaluatePage, fill::SelfCheckFillPage,
             report::ReportPage, SelfCheckPage,
@@ -108,6 +109,8 @@ page_group!(account / account_pages {
     Login (login) => LoginPage,
     Signup (signup) => SignupPage,
     Cabinet (cabinet) => CabinetPage,
+    Representations (representations) => RepresentationsPage,
+    Invitation (invitation) => InvitationPage,
 });
 
 page_group!(rating / rating_pages {
@@ -141,7 +144,7 @@ pub fn group_of(path: &str) -> Option<Group> {
     match first {
         "about" | "bodies" | "kinds" | "discussions" | "programmes" | "reports" | "news"
         | "risk" | "search" => Some(Group::Catalogue),
-        "login" | "signup" => Some(Group::Account),
+        "login" | "signup" | "invitation" => Some(Group::Account),
         "rate" | "drafts" | "ratings" => Some(Group::Rating),
         "self-check" | "requirements" => Some(Group::SelfCheck),
         "cabinet" => Some(match path.trim_end_matches('/') {
@@ -214,6 +217,8 @@ mod tests {
             ("/cabinet/self-checks", Some(Group::SelfCheck)),
             ("/cabinet/rating-criteria", Some(Group::Rating)),
             ("/cabinet/ratings", Some(Group::Rating)),
+            ("/cabinet/representations", Some(Group::Account)),
+            ("/invitation/0123abcd", Some(Group::Account)),
             ("/rate/0190-aaaa", Some(Group::Rating)),
             ("/drafts", Some(Group::Rating)),
             ("/ratings/methodology", Some(Group::Rating)),

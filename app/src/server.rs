@@ -5,12 +5,14 @@ pub mod account;
 pub mod authz;
 pub mod cache;
 pub mod catalogue;
+pub mod files;
 pub mod organisation;
 pub mod password;
 pub mod rating;
 pub mod rating_stats;
 pub mod region;
 pub mod release;
+pub mod representation;
 pub mod risk;
 pub mod self_check;
 pub mod session;
@@ -31,9 +33,21 @@ pub fn app_state() -> Result<AppState, AppError> {
     })
 }
 
+/// The request header the server puts each request's id in (and answers it in).
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// The id the server gave this request: every log line of the request carries it, and an
+/// internal error shows it to the user as «Код ошибки».
+pub fn request_id() -> Option<String> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    let value = parts.headers.get(REQUEST_ID_HEADER)?.to_str().ok()?;
+    Some(value.to_owned())
+}
+
 /// Sets the HTTP status of a failed server function to the one its error calls for (Leptos
-/// would answer 500 for every error otherwise).
+/// would answer 500 for every error otherwise), and gives an internal error the request's id.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    let result = result.map_err(|error| error.identified(request_id().as_deref()));
     if let Err(error) = &result {
         if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             if let Ok(status) = http::StatusCode::from_u16(error.status()) {

@@ -16,6 +16,7 @@ pub mod not_found;
 pub mod offline;
 pub mod rate;
 pub mod ratings;
+pub mod representation;
 pub mod scan;
 pub mod self_check;
 pub mod user_chip;

@@ -1,11 +1,13 @@
-// Accounts and the cabinet: sign up, add an organisation (a wrong ИНН is explained next to its
-// field and saves nothing), switch language, log out; the demo manager sees their body.
+// Accounts and the cabinet: sign up, claim an organisation (a wrong ИНН or a ОГРН that is not
+// the register's is explained next to its field and saves nothing; a right one is a request
+// that waits for a decision, never the role itself), switch language, log out; the demo
+// manager sees their body.
 import { expect, test, type Page } from "@playwright/test";
 import { collectErrors, expectNoErrors, waitForServiceWorker } from "./support/app";
 import { legalEntityInn, ogrn, withTypo } from "./support/registry";
 
 /** The organisations the signed-in user acts for, asked of the server itself. */
-async function myOrganisations(page: Page): Promise<Array<{ name: string; inn: string }>> {
+async function myOrganisations(page: Page): Promise<Array<{ name: string; inn: string; pending: boolean }>> {
   return page.evaluate(async () => {
     const response = await fetch("/api/organisations/mine", {
       method: "POST",
@@ -16,7 +18,7 @@ async function myOrganisations(page: Page): Promise<Array<{ name: string; inn: s
   });
 }
 
-test("an entrepreneur signs up, adds an organisation after fixing its ИНН, and logs out", async ({ page }) => {
+test("an entrepreneur signs up, claims an organisation after fixing its numbers, and logs out", async ({ page }) => {
   const errors = collectErrors(page);
   const email = `e2e-${Date.now()}@example.ru`;
   await page.goto("/signup");
@@ -43,35 +45,44 @@ test("an entrepreneur signs up, adds an organisation after fixing its ИНН, an
   await page.getByLabel("Наименование").fill("ООО «Северный ветер»");
   await page.getByLabel("ИНН", { exact: true }).fill(withTypo(inn));
   await page.getByLabel("ОГРН или ОГРНИП").fill(ogrn());
-  await page.getByRole("button", { name: "Добавить", exact: true }).click();
+  await page.getByRole("button", { name: "Отправить запрос", exact: true }).click();
   const innField = page.getByLabel("ИНН", { exact: true });
   await expect(innField).toHaveAttribute("aria-invalid", "true");
   await expect(innField).toHaveAccessibleDescription(/ИНН: номер не прошёл проверку контрольной суммы/);
   expect(await myOrganisations(page)).toEqual([]);
 
-  // An ИНН that another user's organisation already has: the server's answer, at the field.
+  // A registered organisation's ИНН with a ОГРН that is not the register's: at the ОГРН field.
   await innField.fill("2721001237");
-  await page.getByRole("button", { name: "Добавить", exact: true }).click();
-  await expect(innField).toHaveAccessibleDescription(/уже зарегистрирована на портале/);
+  await page.getByRole("button", { name: "Отправить запрос", exact: true }).click();
+  const ogrnField = page.getByLabel("ОГРН или ОГРНИП");
+  await expect(ogrnField).toHaveAccessibleDescription(/ОГРН не совпадает/);
   expect(await myOrganisations(page)).toEqual([]);
 
-  // Fixed: the organisation is in the cabinet and becomes the current role.
+  // Fixed: a request that waits for a decision; the user holds no role in it yet.
   await innField.fill(inn);
-  await page.getByRole("button", { name: "Добавить", exact: true }).click();
+  await page.getByRole("button", { name: "Отправить запрос", exact: true }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Запрос отправлен и ждёт решения" })).toContainText(
+    "ООО «Северный ветер»",
+  );
   await expect(innField).not.toHaveAttribute("aria-invalid", "true");
   const list = page.getByRole("region", { name: "Мои организации" }).getByRole("listitem");
   await expect(list).toHaveCount(1);
   await expect(list.first()).toContainText("ООО «Северный ветер»");
   await expect(list.first()).toContainText(inn);
-  expect((await myOrganisations(page)).map((o) => o.inn)).toEqual([inn]);
+  await expect(list.first()).toContainText("Ожидает подтверждения");
+  expect((await myOrganisations(page)).map((o) => [o.inn, o.pending])).toEqual([[inn, true]]);
+  const requests = page.getByRole("region", { name: "Мои запросы на представительство" });
+  await expect(requests.getByRole("listitem")).toContainText("Ожидает решения");
   const header = page.getByRole("banner");
-  await expect(header.getByRole("link", { name: /Предприниматель/ })).toContainText("ООО «Северный ветер»");
+  await expect(header.getByRole("link", { name: /Предприниматель/ })).toHaveCount(0);
 
   // The cabinet speaks English and back.
   await page.getByRole("button", { name: "Switch to English" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Personal cabinet" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "My organisations" })).toBeVisible();
-  await expect(header.getByRole("link", { name: /Entrepreneur/ })).toBeVisible();
+  await expect(
+    page.getByRole("region", { name: "My organisations" }).getByRole("listitem").first(),
+  ).toContainText("Awaiting confirmation");
   await page.getByRole("button", { name: "Переключить на русский" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Личный кабинет" })).toBeVisible();
 

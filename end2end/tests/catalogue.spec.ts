@@ -51,6 +51,8 @@ test("search finds fire-safety content by the beginning of a word", async ({ pag
 
 test("the risk lookup explains a wrong ИНН and finds the demo business", async ({ page }) => {
   await page.goto("/risk");
+  // The form is the app's once hydrated; typing before that races the hydration.
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   await page.getByLabel("ИНН или часть наименования").fill("2721001238");
   await page.getByRole("button", { name: "Найти" }).click();
   await expect(page.getByRole("alert")).toContainText("контрольной суммы");

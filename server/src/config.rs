@@ -1,8 +1,13 @@
 //! Configuration from the environment (see `.env.example`). Leptos reads its own `LEPTOS_*`
 //! variables (site address, site root); `RUST_LOG` sets the log level.
 
+use std::time::Duration;
+
 use anyhow::bail;
 use clap::{Args, ValueEnum};
+
+use crate::cli::Command;
+use crate::http::client_address::TrustedProxies;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Environment {
@@ -36,10 +41,26 @@ pub struct Config {
     /// Load the demo region on start and mark the portal as a demo.
     #[arg(long, env = "KND_DEMO", default_value_t = false)]
     pub demo: bool,
-    /// Take the client address from the first `X-Forwarded-For` entry: only behind a load
-    /// balancer that sets it (otherwise clients could pick their own address).
-    #[arg(long, env = "KND_TRUST_FORWARDED_FOR", default_value_t = false)]
-    pub trust_forwarded_for: bool,
+    /// Proxies whose `X-Forwarded-For` is believed: comma-separated addresses and CIDR ranges
+    /// of the load balancers in front. Empty (the default): the socket's peer is the client.
+    #[arg(
+        long,
+        env = "KND_TRUSTED_PROXIES",
+        default_value = "",
+        value_parser = TrustedProxies::parse
+    )]
+    pub trusted_proxies: TrustedProxies,
+    /// The setting `KND_TRUSTED_PROXIES` replaced; still set, it stops the server, so that
+    /// nobody believes forwarded addresses are trusted the old way.
+    #[arg(long, env = "KND_TRUST_FORWARDED_FOR", hide = true)]
+    pub trust_forwarded_for: Option<String>,
+    /// A request not answered within this many seconds gets 503 with a Russian message.
+    #[arg(long, env = "KND_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+    /// PostgreSQL cancels a query of a request after this many milliseconds (migrations,
+    /// demo seeding and background maintenance are not limited).
+    #[arg(long, env = "KND_STATEMENT_TIMEOUT_MS", default_value_t = 10_000)]
+    pub statement_timeout_ms: u64,
     /// Size of the database connection pool of this instance.
     #[arg(long, env = "KND_DB_MAX_CONNECTIONS", default_value_t = 10)]
     pub db_max_connections: u32,
@@ -49,12 +70,30 @@ pub struct Config {
     /// (`/api/v1/…`); bursts of three times as many are allowed.
     #[arg(long, env = "KND_API_RATE_PER_SEC", default_value_t = 20)]
     pub api_rate_per_sec: u32,
+    /// Where the server keeps what it must not lose besides the database: attached files go to
+    /// `<dir>/files` unless KND_FILE_STORE names another store.
+    #[arg(long, env = "KND_DATA_DIR", default_value = "data")]
+    pub data_dir: std::path::PathBuf,
+    /// The store of attached files as a URL: `file:///var/lib/knd/files`, or
+    /// `s3://bucket/prefix` for an S3-compatible store (credentials, region and endpoint from
+    /// the AWS_* variables). Several instances must share one store.
+    #[arg(long, env = "KND_FILE_STORE")]
+    pub file_store: Option<String>,
 }
 
 /// Shortest session secret accepted in production.
 pub const MIN_SECRET_LEN: usize = 64;
 
 impl Config {
+    /// The store of attached files this configuration names.
+    pub fn file_store(&self) -> anyhow::Result<app::server::files::FileStore> {
+        let store = match &self.file_store {
+            Some(url) => app::server::files::FileStore::from_url(url),
+            None => app::server::files::FileStore::local(&self.data_dir.join("files")),
+        };
+        store.map_err(|e| anyhow::anyhow!("KND_FILE_STORE: {e}"))
+    }
+
     /// Whether the portal is served over https (then HSTS is sent).
     pub fn is_https(&self) -> bool {
         self.public_url
@@ -62,9 +101,45 @@ impl Config {
             .is_some_and(|url| url.starts_with("https://"))
     }
 
-    /// Refuses configurations that must not run: production without real secrets or https.
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+
+    pub fn statement_timeout(&self) -> Duration {
+        Duration::from_millis(self.statement_timeout_ms)
+    }
+
+    /// Refuses what must not run: production without real secrets or https, demo data in
+    /// production (every demo account's password is published in the README), and settings
+    /// that no longer mean what they say.
+    pub fn validate_for(&self, command: Command) -> anyhow::Result<()> {
+        self.validate()?;
+        if self.environment == Environment::Production && matches!(command, Command::SeedDemo) {
+            bail!(
+                "seed-demo refuses to run with KND_ENV=production: the demo accounts' password \
+                 is public, so demo data must never be loaded into a production database"
+            );
+        }
+        Ok(())
+    }
+
+    /// The checks of [`Config::validate_for`] that do not depend on the subcommand.
     pub fn validate(&self) -> anyhow::Result<()> {
+        if self.trust_forwarded_for.is_some() {
+            bail!(
+                "KND_TRUST_FORWARDED_FOR is no longer read: remove it and list the load \
+                 balancers in front of the server in KND_TRUSTED_PROXIES (comma-separated \
+                 addresses or CIDR ranges); the client is then the rightmost X-Forwarded-For hop \
+                 that is not one of them"
+            );
+        }
         if self.environment == Environment::Production {
+            if self.demo {
+                bail!(
+                    "KND_DEMO must not be set with KND_ENV=production: the demo accounts' \
+                     password is public, so demo data must never be loaded into production"
+                );
+            }
             match &self.session_secret {
                 Some(secret) if secret.chars().count() >= MIN_SECRET_LEN => {}
                 _ => bail!(
@@ -77,6 +152,12 @@ impl Config {
         }
         if self.db_max_connections == 0 {
             bail!("KND_DB_MAX_CONNECTIONS must be at least 1");
+        }
+        if self.request_timeout_secs == 0 {
+            bail!("KND_REQUEST_TIMEOUT_SECS must be at least 1");
+        }
+        if self.statement_timeout_ms == 0 {
+            bail!("KND_STATEMENT_TIMEOUT_MS must be at least 1 (PostgreSQL reads 0 as no limit)");
         }
         Ok(())
     }
@@ -93,10 +174,15 @@ mod tests {
             session_secret: secret.map(Into::into),
             public_url: url.map(Into::into),
             demo: false,
-            trust_forwarded_for: false,
+            trusted_proxies: TrustedProxies::default(),
+            trust_forwarded_for: None,
+            request_timeout_secs: 30,
+            statement_timeout_ms: 10_000,
             db_max_connections: 10,
             log_format: LogFormat::Pretty,
             api_rate_per_sec: 20,
+            data_dir: "data".into(),
+            file_store: None,
         }
     }
 
@@ -148,5 +234,74 @@ mod tests {
         assert!(config(Environment::Development, None, None)
             .validate()
             .is_ok());
+    }
+
+    fn production() -> Config {
+        let secret = "s".repeat(MIN_SECRET_LEN);
+        config(
+            Environment::Production,
+            Some(&secret),
+            Some("https://knd.example.ru"),
+        )
+    }
+
+    #[test]
+    fn production_with_demo_data_refuses_to_start() {
+        let cfg = Config {
+            demo: true,
+            ..production()
+        };
+        let error = cfg.validate_for(Command::Serve).unwrap_err().to_string();
+        assert!(error.contains("KND_DEMO"), "{error}");
+        assert!(error.contains("password is public"), "{error}");
+        assert!(Config {
+            demo: true,
+            ..config(Environment::Development, None, None)
+        }
+        .validate_for(Command::Serve)
+        .is_ok());
+    }
+
+    #[test]
+    fn seeding_the_demo_in_production_is_refused_and_elsewhere_allowed() {
+        let error = production()
+            .validate_for(Command::SeedDemo)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("seed-demo"), "{error}");
+        assert!(production().validate_for(Command::Serve).is_ok());
+        assert!(production().validate_for(Command::Migrate).is_ok());
+        assert!(config(Environment::Development, None, None)
+            .validate_for(Command::SeedDemo)
+            .is_ok());
+    }
+
+    #[test]
+    fn the_replaced_forwarded_for_setting_stops_the_server_naming_its_successor() {
+        for value in ["true", "false"] {
+            let cfg = Config {
+                trust_forwarded_for: Some(value.to_owned()),
+                ..config(Environment::Development, None, None)
+            };
+            let error = cfg.validate().unwrap_err().to_string();
+            assert!(error.contains("KND_TRUSTED_PROXIES"), "{error}");
+        }
+    }
+
+    #[test]
+    fn zero_timeouts_are_refused() {
+        let dev = || config(Environment::Development, None, None);
+        assert!(Config {
+            request_timeout_secs: 0,
+            ..dev()
+        }
+        .validate()
+        .is_err());
+        assert!(Config {
+            statement_timeout_ms: 0,
+            ..dev()
+        }
+        .validate()
+        .is_err());
     }
 }

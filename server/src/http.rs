@@ -1,21 +1,26 @@
 //! HTTP wiring: routes, the Leptos app and its server functions, static files, middleware,
 //! and the listener.
 
+pub mod answer;
 pub mod assets;
+pub mod body_limit;
 pub mod client_address;
+pub mod files;
 pub mod headers;
 pub mod health;
 pub mod open_data;
+pub mod request_id;
 pub mod same_origin;
 pub mod server_fn_status;
 pub mod sessions;
+pub mod timeout;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use app::{
     app::{shell, App},
-    server::{cache::TtlCache, release::Release, AppState},
+    server::{cache::TtlCache, release::Release, throttle::device::DeviceCookiePolicy, AppState},
 };
 use axum::{middleware, routing::get, serve::ListenerExt, Router};
 use leptos::{nonce::Nonce, prelude::*};
@@ -39,7 +44,7 @@ pub const REGION_TTL: Duration = Duration::from_secs(60);
 const DYNAMIC_COMPRESSION: CompressionLevel = CompressionLevel::Precise(4);
 
 /// Reads the Leptos options and the build description, and assembles the state.
-pub fn build_state(pool: PgPool) -> anyhow::Result<AppState> {
+pub fn build_state(pool: PgPool, files: app::server::files::FileStore) -> anyhow::Result<AppState> {
     let mut leptos_options = get_configuration(None)
         .context("reading the Leptos configuration")?
         .leptos_options;
@@ -57,11 +62,13 @@ pub fn build_state(pool: PgPool) -> anyhow::Result<AppState> {
         ratings: Arc::new(TtlCache::new(RATINGS_TTL)),
         catalogue: Default::default(),
         session_lifetime_secs: app::server::session::ABSOLUTE_LIFETIME_SECS,
+        files,
     })
 }
 
 /// The whole application as one router.
 pub fn router(state: AppState, config: &Config) -> Router {
+    crate::telemetry::init_executor();
     let routes = generate_route_list(App);
     let policy = HeaderPolicy {
         https: config.is_https(),
@@ -88,6 +95,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/sw.js", get(assets::service_worker))
+        .merge(files::routes())
         .merge(open_data::routes(open_data::ApiRateLimit::new(
             config.api_rate_per_sec,
         )))
@@ -101,14 +109,27 @@ pub fn router(state: AppState, config: &Config) -> Router {
         ))
         .layer(middleware::from_fn(server_fn_status::correct))
         .layer(sessions::layer(state.pool.clone(), config))
+        .layer(axum::Extension(DeviceCookiePolicy {
+            https: config.is_https(),
+        }))
         .layer(middleware::from_fn_with_state(
-            config.trust_forwarded_for,
+            config.trusted_proxies.clone(),
             client_address::identify,
+        ))
+        .layer(middleware::from_fn_with_state(
+            body_limit::MAX_JSON_BODY,
+            body_limit::limit,
         ))
         .layer(middleware::from_fn_with_state(
             origin_policy,
             same_origin::check,
         ))
+        .layer(middleware::from_fn_with_state(
+            config.request_timeout(),
+            timeout::limit,
+        ))
+        .layer(request_id::trace_layer())
+        .layer(middleware::from_fn(request_id::assign))
         .layer(middleware::from_fn_with_state(policy, headers::apply))
         .layer(CompressionLayer::new().no_br().quality(DYNAMIC_COMPRESSION))
         .with_state(state)

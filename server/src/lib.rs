@@ -14,26 +14,37 @@ use cli::{Cli, Command};
 /// Runs the subcommand the user asked for (`serve` by default).
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config;
+    let command = cli.command.unwrap_or(Command::Serve);
     telemetry::init(config.log_format);
-    config.validate()?;
-    let pool = db::connect(&config.database_url, config.db_max_connections).await?;
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Migrate => db::migrate(&pool).await,
+    config.validate_for(command)?;
+    // Migrations, seeding and the cleanup jobs may take long: no statement timeout for them.
+    let maintenance = db::connect(&config.database_url, db::MAINTENANCE_CONNECTIONS, None).await?;
+    match command {
+        Command::Migrate => db::migrate(&maintenance).await,
         Command::SeedDemo => {
-            db::migrate(&pool).await?;
-            let report = seed::seed_demo(&pool).await?;
+            db::migrate(&maintenance).await?;
+            let report = seed::seed_demo(&maintenance).await?;
             tracing::info!(?report, "demo data loaded");
             Ok(())
         }
         Command::Serve => {
-            db::migrate(&pool).await?;
+            db::migrate(&maintenance).await?;
             if config.demo {
-                let report = seed::seed_demo(&pool).await?;
+                let report = seed::seed_demo(&maintenance).await?;
                 tracing::info!(?report, "demo mode: demo data loaded");
             }
-            http::sessions::spawn_cleanup(pool.clone());
-            spawn_tombstone_pruning(pool.clone());
-            let state = http::build_state(pool)?;
+            let pool = db::connect(
+                &config.database_url,
+                config.db_max_connections,
+                Some(config.statement_timeout()),
+            )
+            .await?;
+            http::sessions::spawn_cleanup(maintenance.clone());
+            spawn_tombstone_pruning(maintenance.clone());
+            spawn_throttle_pruning(maintenance);
+            let files = config.file_store()?;
+            tracing::info!(store = %files.location, "attached files");
+            let state = http::build_state(pool, files)?;
             let addr = state.leptos_options.site_addr;
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
@@ -42,6 +53,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             http::serve(listener, http::router(state, &config), shutdown_signal()).await
         }
     }
+}
+
+/// Forgets sign-in counters whose window and block have passed, and device trust that has
+/// lapsed, every ten minutes: an attacker trying ever new emails or addresses would otherwise
+/// grow the table without end.
+fn spawn_throttle_pruning(pool: sqlx::PgPool) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(10 * 60));
+        loop {
+            every.tick().await;
+            match app::server::throttle::prune(&pool).await {
+                Ok(0) => {}
+                Ok(pruned) => tracing::debug!(pruned, "expired sign-in counters forgotten"),
+                Err(error) => tracing::warn!(%error, "pruning sign-in counters failed"),
+            }
+        }
+    });
 }
 
 /// Forgets old catalogue deletions once a day (every instance may; the work is idempotent).

@@ -57,7 +57,6 @@ const MATRIX: &[(&str, &[Who])] = &[
     ("/api/catalogue/risk", EVERYONE),
     ("/api/catalogue/can_edit", EVERYONE),
     ("/api/catalogue/can_edit_body", EVERYONE),
-    // Before organisations/add below, which makes every caller a business too.
     ("/api/rating/criteria", EVERYONE),
     // The public rating: all figures are open, raters and staff names never are.
     ("/api/ratings/overview", EVERYONE),
@@ -88,7 +87,6 @@ const MATRIX: &[(&str, &[Who])] = &[
     ("/api/session/logout_everywhere", SIGNED_IN),
     ("/api/session/switch", SIGNED_IN),
     ("/api/organisations/mine", SIGNED_IN),
-    ("/api/organisations/add", SIGNED_IN),
     ("/api/organisations/leave", SIGNED_IN),
     ("/api/institutions/list", MANAGERS),
     ("/api/institutions/add_unit", MANAGERS),
@@ -102,6 +100,18 @@ const MATRIX: &[(&str, &[Who])] = &[
     ("/api/catalogue/faq/add", MANAGERS),
     ("/api/catalogue/add", MANAGERS),
     ("/api/catalogue/delete", MANAGERS),
+    // Representation (last: accepting an invitation makes the caller a business of a fresh
+    // organisation). Anyone signed in may claim, see their own and take them back.
+    ("/api/representation/claim", SIGNED_IN),
+    ("/api/representation/mine", SIGNED_IN),
+    ("/api/representation/withdraw", SIGNED_IN),
+    // Each sees the requests they may decide (none for most).
+    ("/api/representation/queue", SIGNED_IN),
+    // A request about the demo business: its representative or the admin decides.
+    ("/api/representation/decide", &[Business, Admin]),
+    ("/api/representation/invite", &[Business]),
+    ("/api/representation/invitation", SIGNED_IN),
+    ("/api/representation/accept", SIGNED_IN),
 ];
 
 fn email_of(who: Who) -> Option<&'static str> {
@@ -225,6 +235,74 @@ impl Fixture {
         .await
         .unwrap();
         id
+    }
+
+    async fn user_of(&self, who: Who) -> Option<Uuid> {
+        let email = email_of(who)?;
+        account::find_user_by_email(&self.pool, &Email::parse(email).unwrap())
+            .await
+            .unwrap()
+            .map(|u| u.id)
+    }
+
+    /// A new account that nobody signs in as.
+    async fn fresh_user(&self) -> Uuid {
+        let email = Email::parse(&format!("requester{}@example.ru", self.next())).unwrap();
+        account::insert_user(&self.pool, &email, "unusable-hash", "Заявитель")
+            .await
+            .unwrap()
+    }
+
+    /// A business nobody represents.
+    async fn fresh_business(&self) -> Uuid {
+        let id = Uuid::now_v7();
+        sqlx::query("INSERT INTO organisation (id, kind, name) VALUES ($1, 'self_employed', $2)")
+            .bind(id)
+            .bind(format!("Самозанятый {}", self.next()))
+            .execute(&self.pool)
+            .await
+            .unwrap();
+        id
+    }
+
+    async fn demo_business(&self) -> Uuid {
+        sqlx::query_scalar(
+            "SELECT id FROM organisation WHERE inn = '2721001237' AND parent_id IS NULL",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .unwrap()
+    }
+
+    async fn pending_request(&self, user: Uuid, organisation: Uuid) -> Uuid {
+        let id = Uuid::now_v7();
+        sqlx::query(
+            "INSERT INTO representation_request (id, user_id, organisation_id) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(user)
+        .bind(organisation)
+        .execute(&self.pool)
+        .await
+        .unwrap();
+        id
+    }
+
+    /// An open invitation to a fresh business for this e-mail; its token.
+    async fn invitation_for(&self, email: &str) -> String {
+        let organisation = self.fresh_business().await;
+        let (token, hash) = app::server::representation::new_token();
+        app::server::representation::create_invitation(
+            &self.pool,
+            organisation,
+            email,
+            &hash,
+            self.spare_user,
+            7,
+        )
+        .await
+        .unwrap();
+        token
     }
 
     /// A valid legal entity form with a fresh ИНН.
@@ -401,7 +479,31 @@ impl Fixture {
                 .unwrap();
                 json!({ "role": role, "organisation_id": organisation })
             }
-            "/api/organisations/add" => json!({ "form": self.new_legal_entity("legal_entity") }),
+            "/api/representation/claim" => {
+                json!({ "form": self.new_legal_entity("legal_entity"), "note": "", "files": [] })
+            }
+            "/api/representation/mine" | "/api/representation/queue" => json!({}),
+            "/api/representation/withdraw" => {
+                let user = self.user_of(who).await.unwrap_or(self.spare_user);
+                let organisation = self.fresh_business().await;
+                json!({ "request_id": self.pending_request(user, organisation).await })
+            }
+            "/api/representation/decide" => {
+                let user = self.fresh_user().await;
+                let organisation = self.demo_business().await;
+                json!({
+                    "request_id": self.pending_request(user, organisation).await,
+                    "decision": { "approve": true, "reason": "" },
+                })
+            }
+            "/api/representation/invite" => json!({
+                "organisation_id": self.demo_business().await,
+                "email": format!("colleague{}@example.ru", self.next()),
+            }),
+            "/api/representation/invitation" | "/api/representation/accept" => {
+                let email = email_of(who).unwrap_or("nobody@example.ru");
+                json!({ "token": self.invitation_for(email).await })
+            }
             "/api/organisations/leave" => {
                 // The caller first acts for an organisation of their own, which they then leave.
                 let organisation = Uuid::now_v7();

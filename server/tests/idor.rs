@@ -1,5 +1,7 @@
 //! User A can read or change nothing of user B's through any endpoint that takes an id: the
-//! organisation being switched to, left, listed, granted or revoked in, or given a unit.
+//! organisation being switched to, left, listed, granted or revoked in, or given a unit; a
+//! self-assessment report, a rating to reply to or act on. Where an id is someone else's, the
+//! answer is exactly that of an unknown id, so guessing tells nothing about what exists.
 
 mod common;
 
@@ -139,18 +141,19 @@ async fn one_business_cannot_touch_anothers_organisation(pool: PgPool) {
     )
     .await;
 
-    // Typing B's ИНН does not make A a representative of B's organisation.
+    // Typing B's ИНН does not make A a representative of B's organisation: it is a request
+    // that waits for B (or the admin).
     let b_inn = Inn::complete("272100502").unwrap();
     let before = memberships(&pool).await;
-    let (status, error) = common::call(
+    let (status, request) = common::call(
         &app,
-        "/api/organisations/add",
-        json!({ "form": { "kind": "legal_entity", "name": "Чужая", "inn": b_inn.as_str(), "ogrn": Ogrn::complete("102770000001").unwrap().as_str() } }),
+        "/api/representation/claim",
+        json!({ "form": { "kind": "legal_entity", "name": "Чужая", "inn": b_inn.as_str(), "ogrn": Ogrn::complete("102770000001").unwrap().as_str() }, "note": "", "files": [] }),
         Some(&a),
     )
     .await;
-    assert_eq!(status, 422, "{error}");
-    assert_eq!(error["Field"]["field"], "inn", "{error}");
+    assert_eq!(status, 200, "{request}");
+    assert_eq!(request["status"], "pending", "{request}");
     assert_eq!(before, memberships(&pool).await);
 }
 
@@ -360,4 +363,258 @@ async fn a_manager_adds_and_edits_nothing_of_another_body(pool: PgPool) {
         .unwrap()
         .iter()
         .any(|k| k["slug"] == "veterinarnyj-nadzor"));
+}
+
+/// A self-assessment of `organisation`, made by `user`, sent (or not) to the body of `kind`.
+async fn assessment_of(
+    pool: &PgPool,
+    user: Uuid,
+    organisation: Uuid,
+    kind: &str,
+    to_body: bool,
+) -> Uuid {
+    let id = Uuid::now_v7();
+    let op = Uuid::now_v7();
+    sqlx::query("INSERT INTO sync_op (op_id, user_id, kind) VALUES ($1, $2, 'self_check.submit')")
+        .bind(op)
+        .bind(user)
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO self_assessment (id, op_id, user_id, organisation_id, started_on, to_body,
+                                      total, applicable, met, report)
+         VALUES ($1, $2, $3, $4, current_date, $5, 0, 0, 0, $6)",
+    )
+    .bind(id)
+    .bind(op)
+    .bind(user)
+    .bind(organisation)
+    .bind(to_body)
+    .bind(
+        json!({ "organisation_id": organisation.to_string(), "started_on": "2026-01-01",
+                  "checklists": [], "replies": [] }),
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO self_assessment_kind (assessment_id, kind_id)
+         SELECT $1, id FROM control_kind WHERE slug = $2",
+    )
+    .bind(id)
+    .bind(kind)
+    .execute(pool)
+    .await
+    .unwrap();
+    id
+}
+
+/// The status and the exact body of a call.
+async fn answer(app: &Router, path: &str, body: serde_json::Value, cookie: &str) -> (u16, String) {
+    let response = common::send(app, common::post(path, &body.to_string(), Some(cookie))).await;
+    let status = response.status().as_u16();
+    (status, common::body_text(response).await)
+}
+
+/// A manager of another body than the demo manager's (`vetkom`), signed in.
+async fn other_body_manager(pool: &PgPool, app: &Router) -> String {
+    let hash = password::hash_password(PASSWORD.into()).await.unwrap();
+    let user = account::insert_user(
+        pool,
+        &Email::parse("other.manager@example.ru").unwrap(),
+        &hash,
+        "Руководитель другого органа",
+    )
+    .await
+    .unwrap();
+    let (body,): (Uuid,) =
+        sqlx::query_as("SELECT organisation_id FROM control_body WHERE slug = 'vetkom'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    account::grant_role(pool, user, body, Role::KnoManager, None)
+        .await
+        .unwrap();
+    common::sign_in(app, "other.manager@example.ru", PASSWORD).await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn someone_elses_self_assessment_answers_like_an_unknown_id(pool: PgPool) {
+    server::seed::seed_demo(&pool).await.unwrap();
+    // Another business sends a self-assessment to the demo manager's body (`chs-nadzor` is
+    // one of its kinds), and keeps another to itself.
+    let (b_user, b_org) = user_in(
+        &pool,
+        "b@example.ru",
+        "legal_entity",
+        "272100801",
+        Role::Business,
+    )
+    .await;
+    let sent = assessment_of(&pool, b_user, b_org, "chs-nadzor", true).await;
+    let kept = assessment_of(&pool, b_user, b_org, "chs-nadzor", false).await;
+    let app = common::router(pool.clone());
+    let demo = server::seed::DEMO_PASSWORD;
+    let business = common::sign_in(&app, "business@demo.knd.local", demo).await;
+    let manager = common::sign_in(&app, "manager@demo.knd.local", demo).await;
+    let other_manager = other_body_manager(&pool, &app).await;
+    let owner = common::sign_in(&app, "b@example.ru", PASSWORD).await;
+
+    let report = |id: String| json!({ "id": id });
+    let unknown = report(Uuid::now_v7().to_string());
+    for (who, cookie, theirs) in [
+        ("another business", &business, sent),
+        ("another business", &business, kept),
+        (
+            "a manager of the body it was not sent to",
+            &other_manager,
+            sent,
+        ),
+        ("the manager of a body it was kept from", &manager, kept),
+    ] {
+        let guessed = answer(
+            &app,
+            "/api/self_check/report",
+            report(theirs.to_string()),
+            cookie,
+        )
+        .await;
+        let nothing = answer(&app, "/api/self_check/report", unknown.clone(), cookie).await;
+        assert_eq!(guessed.0, 404, "{who}: {guessed:?}");
+        assert_eq!(
+            guessed, nothing,
+            "{who} tells a real id from an unknown one"
+        );
+        let malformed = answer(&app, "/api/self_check/report", report("1".into()), cookie).await;
+        assert_eq!(malformed, nothing, "{who}: a malformed id");
+    }
+    // Those it is for see it, so the ids above were real.
+    for cookie in [&owner, &manager] {
+        let (status, body) = answer(
+            &app,
+            "/api/self_check/report",
+            report(sent.to_string()),
+            cookie,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, _) = answer(
+        &app,
+        "/api/self_check/report",
+        report(kept.to_string()),
+        &owner,
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+/// Every reply and internal action, to see that nothing was written.
+async fn reactions(pool: &PgPool) -> (Vec<(Uuid, String)>, Vec<(Uuid, String)>) {
+    let replies = sqlx::query_as("SELECT rating_id, text FROM rating_reply ORDER BY 1")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    let actions = sqlx::query_as("SELECT rating_id, note FROM rating_action ORDER BY 1, 2")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    (replies, actions)
+}
+
+/// A low rating of the demo manager's body (`gku`) by the demo business, or (side `body`) of
+/// the demo business by that body, without a reply or action yet.
+async fn low_rating(pool: &PgPool, side: &str) -> Uuid {
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO rating (id, side, event_type, event_date, body_id, kind_id, organisation_id,
+                             average, low, comment)
+         SELECT $1, $2, 'knm', current_date - 3, b.id, k.id, o.id, 3, true, 'Долго.'
+         FROM control_body b JOIN control_kind k ON k.body_id = b.id
+         JOIN organisation o ON o.inn = '2721001237' AND o.parent_id IS NULL
+         WHERE b.slug = 'gku' ORDER BY k.slug LIMIT 1",
+    )
+    .bind(id)
+    .bind(side)
+    .execute(pool)
+    .await
+    .unwrap();
+    id
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_manager_cannot_reply_to_or_act_on_another_bodys_rating_nor_tell_it_exists(pool: PgPool) {
+    server::seed::seed_demo(&pool).await.unwrap();
+    let app = common::router(pool.clone());
+    let demo = server::seed::DEMO_PASSWORD;
+    let manager = common::sign_in(&app, "manager@demo.knd.local", demo).await;
+    let other_manager = other_body_manager(&pool, &app).await;
+    let of_body = low_rating(&pool, "business").await;
+    let of_business = low_rating(&pool, "body").await;
+    // Another business's representative, for the body's rating of the demo business.
+    user_in(
+        &pool,
+        "c@example.ru",
+        "legal_entity",
+        "272100802",
+        Role::Business,
+    )
+    .await;
+    let other_business = common::sign_in(&app, "c@example.ru", PASSWORD).await;
+
+    let before = reactions(&pool).await;
+    let reply = |id: String| json!({ "rating_id": id, "text": "Ответ чужого органа." });
+    let act = |id: String| json!({ "rating_id": id, "note": "Запись чужого органа." });
+    let unknown = Uuid::now_v7().to_string();
+    for (who, cookie, path, theirs, nothing) in [
+        (
+            "another body's manager",
+            &other_manager,
+            "/api/rating/reply",
+            reply(of_body.to_string()),
+            reply(unknown.clone()),
+        ),
+        (
+            "another body's manager",
+            &other_manager,
+            "/api/rating/act",
+            act(of_body.to_string()),
+            act(unknown.clone()),
+        ),
+        (
+            "another business",
+            &other_business,
+            "/api/rating/reply",
+            reply(of_business.to_string()),
+            reply(unknown.clone()),
+        ),
+        // A rating of a business is not the body's to act on, even its own body's.
+        (
+            "the body's manager",
+            &manager,
+            "/api/rating/act",
+            act(of_business.to_string()),
+            act(unknown.clone()),
+        ),
+    ] {
+        let guessed = answer(&app, path, theirs, cookie).await;
+        let unknown = answer(&app, path, nothing, cookie).await;
+        assert_eq!(guessed.0, 404, "{who} {path}: {guessed:?}");
+        assert_eq!(
+            guessed, unknown,
+            "{who} tells a real id from an unknown one at {path}"
+        );
+    }
+    assert_eq!(before, reactions(&pool).await, "nothing was written");
+
+    // The body's own manager may: the refusals above were about the body, not the rating.
+    for (path, body) in [
+        ("/api/rating/reply", reply(of_body.to_string())),
+        ("/api/rating/act", act(of_body.to_string())),
+    ] {
+        let (status, text) = answer(&app, path, body, &manager).await;
+        assert_eq!(status, 200, "{path}: {text}");
+    }
+    assert_ne!(before, reactions(&pool).await);
 }

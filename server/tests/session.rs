@@ -48,13 +48,7 @@ async fn signing_in_sets_a_protected_cookie_and_returns_the_user_with_roles(pool
     let app = common::router(pool);
     let response = login(&app, "Business@demo.knd.local", PASSWORD).await;
     assert_eq!(response.status(), 200);
-    let set_cookie = response
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let set_cookie = common::session_cookie_header(&response);
     assert!(set_cookie.starts_with("knd_session="), "{set_cookie}");
     assert!(set_cookie.contains("HttpOnly"));
     assert!(set_cookie.contains("SameSite=Lax"));
@@ -72,12 +66,7 @@ async fn over_https_the_cookie_is_secure_and_host_bound(pool: PgPool) {
     demo_user(&pool).await;
     let app = server::http::router(state(pool), &config(Some("https://knd.example.ru")));
     let response = login(&app, "business@demo.knd.local", PASSWORD).await;
-    let set_cookie = response
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap();
+    let set_cookie = common::session_cookie_header(&response);
     assert!(
         set_cookie.starts_with("__Host-knd_session="),
         "{set_cookie}"

@@ -1,11 +1,12 @@
-//! The organisations a business user acts for: listing, adding (ИНН and ОГРН checked by the
-//! shared domain rules), leaving.
+//! The organisations a business user acts for: listing (approved, and those waiting for a
+//! decision on the user's representation) and leaving. Claiming one is a representation
+//! request (`api::representation`).
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::organisation::{OrganisationForm, OrganisationKind};
+use crate::domain::organisation::OrganisationKind;
 use crate::error::AppError;
 
 /// An organisation as its members see it.
@@ -17,6 +18,10 @@ pub struct OrganisationView {
     pub inn: Option<String>,
     pub ogrn: Option<String>,
     pub parent_id: Option<String>,
+    /// The user's representation of it waits for a decision: drafts may name it, submissions
+    /// in its name are refused until it is approved.
+    #[serde(default)]
+    pub pending: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -29,15 +34,17 @@ impl From<crate::server::organisation::Organisation> for OrganisationView {
             inn: o.inn,
             ogrn: o.ogrn,
             parent_id: o.parent_id.map(|p| p.to_string()),
+            pending: false,
         }
     }
 }
 
-/// The organisations the user acts for as a business.
+/// The organisations the user acts for as a business, then those the user waits to be
+/// confirmed for (marked `pending`).
 #[server(endpoint = "organisations/mine", input = Json, output = Json)]
 pub async fn my_organisations() -> Result<Vec<OrganisationView>, AppError> {
     use crate::domain::account::Role;
-    use crate::server::{authz, organisation, respond};
+    use crate::server::{authz, organisation, representation, respond};
     let result = async {
         let (state, actor) = authz::signed_in().await?;
         let mut views = Vec::new();
@@ -47,94 +54,19 @@ pub async fn my_organisations() -> Result<Vec<OrganisationView>, AppError> {
                 .map_err(|e| AppError::internal("reading an organisation", e))?;
             views.extend(found.map(OrganisationView::from));
         }
+        let pending = representation::pending_organisations(&state.pool, actor.user_id)
+            .await
+            .map_err(|e| AppError::internal("listing pending representations", e))?;
+        for id in pending {
+            let found = organisation::find_organisation(&state.pool, id)
+                .await
+                .map_err(|e| AppError::internal("reading an organisation", e))?;
+            views.extend(found.map(|o| OrganisationView {
+                pending: true,
+                ..o.into()
+            }));
+        }
         Ok(views)
-    }
-    .await;
-    respond(result)
-}
-
-/// Adds an organisation the user acts for. A known ИНН is joined only when nobody acts for
-/// that organisation yet; otherwise its representatives must be asked, so nobody takes over
-/// someone else's business by typing its ИНН.
-#[server(endpoint = "organisations/add", input = Json, output = Json)]
-pub async fn add_organisation(form: OrganisationForm) -> Result<OrganisationView, AppError> {
-    use crate::domain::account::Role;
-    use crate::domain::organisation::OrganisationField;
-    use crate::server::organisation::{self, InsertOrganisationError};
-    use crate::server::{account, authz, respond};
-    let result = async {
-        let (state, actor) = authz::signed_in().await?;
-        let valid = form
-            .validate(&OrganisationKind::BUSINESS)
-            .map_err(|errors| {
-                let first = errors.0.into_iter().next();
-                first.map_or(AppError::Internal, |e| {
-                    AppError::field(field_name(e.field), e.message)
-                })
-            })?;
-        let taken = || {
-            AppError::field(
-                field_name(OrganisationField::Inn),
-                "Организация с этим ИНН уже зарегистрирована на портале другим пользователем. \
-                 Попросите её представителя добавить вас.",
-            )
-        };
-        let mut tx = state
-            .pool
-            .begin()
-            .await
-            .map_err(|e| AppError::internal("starting a transaction", e))?;
-        let existing = organisation::find_by_inn(&mut *tx, valid.inn.as_str())
-            .await
-            .map_err(|e| AppError::internal("finding an organisation", e))?;
-        let id = match existing {
-            Some(found) if actor.holds(Role::Business, found.id) => {
-                return Err(AppError::field(
-                    field_name(OrganisationField::Inn),
-                    "Эта организация уже есть в вашем кабинете.",
-                ))
-            }
-            Some(found) if found.kind.is_business() => {
-                let represented =
-                    organisation::has_members_with_role(&mut *tx, found.id, Role::Business)
-                        .await
-                        .map_err(|e| AppError::internal("checking representatives", e))?;
-                if represented {
-                    return Err(taken());
-                }
-                found.id
-            }
-            Some(_) => return Err(taken()),
-            None => match organisation::insert_organisation(&mut *tx, &valid).await {
-                Ok(id) => id,
-                // Someone registered the same ИНН a moment ago.
-                Err(InsertOrganisationError::Duplicate) => return Err(taken()),
-                Err(InsertOrganisationError::Db(e)) => {
-                    return Err(AppError::internal("adding an organisation", e))
-                }
-            },
-        };
-        account::grant_role(&mut *tx, actor.user_id, id, Role::Business, None)
-            .await
-            .map_err(|e| AppError::internal("granting the business role", e))?;
-        account::record_role_change(
-            &mut *tx,
-            actor.user_id,
-            actor.user_id,
-            id,
-            Role::Business,
-            true,
-        )
-        .await
-        .map_err(|e| AppError::internal("recording a role change", e))?;
-        let stored = organisation::find_organisation(&mut *tx, id)
-            .await
-            .map_err(|e| AppError::internal("reading an organisation", e))?
-            .ok_or(AppError::Internal)?;
-        tx.commit()
-            .await
-            .map_err(|e| AppError::internal("committing an organisation", e))?;
-        Ok(stored.into())
     }
     .await;
     respond(result)

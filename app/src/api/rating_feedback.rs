@@ -19,21 +19,30 @@ pub struct ScoreView {
 }
 
 /// A rating as the public sees it: no rater, the comment unless hidden (then the reason).
+///
+/// Nothing here names or points to who rated. The organisation of the event is left out on
+/// both sides: for a business's rating of a body it *is* the rater, and for a body's rating of
+/// a business it would name the business whose own rating of the same event sits beside it.
+/// Dates are months in public (`YYYY-MM`): a day, with the body and kind, finds the event in
+/// the public register (ЕРКНМ), and the event names the organisation. The body's manager, who
+/// knows its own events anyway, gets days ([`low_rating_alerts`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Review {
     pub id: String,
     pub side: String,
     pub body: String,
     pub kind: String,
-    pub organisation: String,
     pub event_type: String,
+    /// `YYYY-MM` in public, `YYYY-MM-DD` for the body's manager.
     pub event_date: String,
     pub unconfirmed: bool,
     pub average: f64,
+    /// `YYYY-MM` in public, `YYYY-MM-DD HH:MI` for the body's manager.
     pub created_at: String,
     pub comment: Option<String>,
     pub hidden_reason: Option<String>,
     pub reply: Option<String>,
+    /// Like `created_at`.
     pub reply_at: Option<String>,
     pub scores: Vec<ScoreView>,
 }
@@ -73,13 +82,27 @@ pub const MAX_HIDE_REASON_CHARS: usize = 500;
 
 #[cfg(feature = "ssr")]
 mod sql {
-    /// The public columns of a rating; `$n` placeholders are added by the callers.
-    pub const REVIEW: &str = "
-        SELECT r.id::text AS id, r.side, b.name AS body, k.name AS kind, o.name AS organisation,
-               r.event_type, r.event_date::text AS event_date, r.event_id IS NULL AS unconfirmed,
-               r.average::float8 AS average, to_char(r.created_at, 'YYYY-MM-DD HH24:MI') AS created_at,
+    /// Who reads a rating: everybody, or the manager of the rated body.
+    #[derive(Clone, Copy)]
+    pub enum Audience {
+        Public,
+        Body,
+    }
+
+    /// The columns of a rating for this audience; `$n` placeholders are added by the callers.
+    /// The rating's organisation is never selected (see [`super::Review`]).
+    pub fn review(audience: Audience) -> String {
+        let (day, minute) = match audience {
+            Audience::Public => ("YYYY-MM", "YYYY-MM"),
+            Audience::Body => ("YYYY-MM-DD", "YYYY-MM-DD HH24:MI"),
+        };
+        format!(
+            "SELECT r.id::text AS id, r.side, b.name AS body, k.name AS kind,
+               r.event_type, to_char(r.event_date, '{day}') AS event_date,
+               r.event_id IS NULL AS unconfirmed,
+               r.average::float8 AS average, to_char(r.created_at, '{minute}') AS created_at,
                CASE WHEN r.hidden_reason IS NULL THEN r.comment END AS comment, r.hidden_reason,
-               p.text AS reply, to_char(p.created_at, 'YYYY-MM-DD HH24:MI') AS reply_at,
+               p.text AS reply, to_char(p.created_at, '{minute}') AS reply_at,
                coalesce((SELECT json_agg(json_build_object(
                             'criterion', c.title_ru, 'score', s.score, 'reasons', s.reasons,
                             'note', CASE WHEN r.hidden_reason IS NULL THEN s.note END)
@@ -89,8 +112,9 @@ mod sql {
         FROM rating r
         JOIN control_body b ON b.id = r.body_id
         JOIN control_kind k ON k.id = r.kind_id
-        JOIN organisation o ON o.id = r.organisation_id
-        LEFT JOIN rating_reply p ON p.rating_id = r.id";
+        LEFT JOIN rating_reply p ON p.rating_id = r.id"
+        )
+    }
 
     #[derive(sqlx::FromRow)]
     pub struct ReviewRow {
@@ -98,7 +122,6 @@ mod sql {
         pub side: String,
         pub body: String,
         pub kind: String,
-        pub organisation: String,
         pub event_type: String,
         pub event_date: String,
         pub unconfirmed: bool,
@@ -118,7 +141,6 @@ mod sql {
                 side: r.side,
                 body: r.body,
                 kind: r.kind,
-                organisation: r.organisation,
                 event_type: r.event_type,
                 event_date: r.event_date,
                 unconfirmed: r.unconfirmed,
@@ -144,7 +166,7 @@ pub async fn reviews(body: Option<String>, page: usize) -> Result<Vec<Review>, A
         let rows: Vec<sql::ReviewRow> = sqlx::query_as(&format!(
             "{} WHERE ($1::text IS NULL OR b.slug = $1)
              ORDER BY r.created_at DESC, r.id LIMIT 20 OFFSET $2",
-            sql::REVIEW
+            sql::review(sql::Audience::Public)
         ))
         .bind(body.filter(|b| !b.is_empty()))
         .bind((page - 1) * 20)
@@ -191,7 +213,7 @@ pub async fn low_rating_alerts() -> Result<Alerts, AppError> {
         let rows: Vec<sql::ReviewRow> = sqlx::query_as(&format!(
             "{} WHERE b.organisation_id = ANY($1) AND r.side = 'business' AND r.low
              ORDER BY r.created_at DESC, r.id LIMIT 50",
-            sql::REVIEW
+            sql::review(sql::Audience::Body)
         ))
         .bind(&bodies)
         .fetch_all(&state.pool)
@@ -283,7 +305,8 @@ pub async fn low_rating_alerts() -> Result<Alerts, AppError> {
 }
 
 /// The rated party's one public reply to a rating: the body's manager for a rating of the
-/// body, the business's representative for a rating of the business.
+/// body, the business's representative for a rating of the business. Someone else's rating
+/// answers like an unknown one.
 #[server(endpoint = "rating/reply", input = Json, output = Json)]
 pub async fn reply(rating_id: String, text: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
@@ -291,6 +314,10 @@ pub async fn reply(rating_id: String, text: String) -> Result<(), AppError> {
     use crate::server::{authz, parse_id, respond};
     let result = async {
         let (state, actor) = authz::signed_in().await?;
+        // Who can reply to nothing is told so whatever the id (which says nothing about it);
+        // for everybody else someone else's rating answers exactly like an unknown id.
+        let bodies = managed_bodies(&actor);
+        authz::ensure(!bodies.is_empty() || actor.roles.iter().any(|g| g.role == Role::Business))?;
         let id = parse_id(&rating_id)?;
         let owner: Option<(String, uuid::Uuid, uuid::Uuid)> = sqlx::query_as(
             "SELECT r.side, b.organisation_id, r.organisation_id
@@ -304,11 +331,13 @@ pub async fn reply(rating_id: String, text: String) -> Result<(), AppError> {
             return Err(AppError::NotFound);
         };
         let allowed = if side == "business" {
-            managed_bodies(&actor).contains(&body)
+            bodies.contains(&body)
         } else {
             actor.holds(Role::Business, organisation)
         };
-        authz::ensure(allowed)?;
+        if !allowed {
+            return Err(AppError::NotFound);
+        }
         let text = text.trim();
         if text.is_empty() {
             return Err(AppError::field("text", "Напишите ответ."));
@@ -341,12 +370,15 @@ pub async fn reply(rating_id: String, text: String) -> Result<(), AppError> {
     respond(result)
 }
 
-/// An internal note of what the body did about a low rating (not public). Managers only.
+/// An internal note of what the body did about a low rating (not public). Managers only;
+/// another body's rating answers like an unknown one.
 #[server(endpoint = "rating/act", input = Json, output = Json)]
 pub async fn act(rating_id: String, note: String) -> Result<(), AppError> {
     use crate::server::{authz, parse_id, respond};
     let result = async {
         let (state, actor) = authz::signed_in().await?;
+        let bodies = managed_bodies(&actor);
+        authz::ensure(!bodies.is_empty())?;
         let id = parse_id(&rating_id)?;
         let body: Option<uuid::Uuid> = sqlx::query_scalar(
             "SELECT b.organisation_id FROM rating r JOIN control_body b ON b.id = r.body_id
@@ -356,10 +388,10 @@ pub async fn act(rating_id: String, note: String) -> Result<(), AppError> {
         .fetch_optional(&state.pool)
         .await
         .map_err(|e| AppError::internal("finding a rating", e))?;
-        let Some(body) = body else {
+        // Another body's rating answers exactly like an unknown id.
+        if !body.is_some_and(|b| bodies.contains(&b)) {
             return Err(AppError::NotFound);
-        };
-        authz::ensure(managed_bodies(&actor).contains(&body))?;
+        }
         let note = note.trim();
         if note.is_empty() {
             return Err(AppError::field("note", "Опишите, что сделано."));

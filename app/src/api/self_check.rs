@@ -109,12 +109,19 @@ pub async fn my_assessments() -> Result<Vec<AssessmentCard>, AppError> {
 }
 
 /// One self-assessment with its answers: for the organisation's representatives, the managers
-/// of the bodies it was sent to, and the admin. Nobody else learns it exists.
+/// of the bodies it was sent to, and the admin. Nobody else learns it exists: someone else's
+/// id answers exactly like an unknown one.
 #[server(endpoint = "self_check/report", input = Json, output = Json)]
 pub async fn fetch_report(id: String) -> Result<AssessmentReport, AppError> {
     use crate::server::{authz, respond};
     let result = async {
         let (state, actor) = authz::signed_in().await?;
+        // Who could read no report at all is told so whatever the id, which says nothing
+        // about it; everybody else gets the same «not found» for an id that does not exist
+        // and for one that is not theirs to see.
+        let mine = crate::server::self_check::businesses(&actor);
+        let bodies = actor.managed_bodies();
+        authz::ensure(!mine.is_empty() || !bodies.is_empty() || actor.is_admin())?;
         let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
         let row: Option<(
             uuid::Uuid,
@@ -134,12 +141,14 @@ pub async fn fetch_report(id: String) -> Result<AssessmentReport, AppError> {
         .fetch_optional(&state.pool)
         .await
         .map_err(|e| AppError::internal("reading a self-assessment", e))?;
-        let Some((organisation, to_body, bodies, submission)) = row else {
+        let Some((organisation, to_body, sent_to, submission)) = row else {
             return Err(AppError::NotFound);
         };
-        let owner = crate::server::self_check::businesses(&actor).contains(&organisation);
-        let body = to_body && actor.managed_bodies().iter().any(|b| bodies.contains(b));
-        authz::ensure(owner || body || actor.is_admin())?;
+        let owner = mine.contains(&organisation);
+        let body = to_body && bodies.iter().any(|b| sent_to.contains(b));
+        if !(owner || body || actor.is_admin()) {
+            return Err(AppError::NotFound);
+        }
         let card = sqlx::query_as::<_, AssessmentCard>(&format!("{CARD} WHERE s.id = $1"))
             .bind(id)
             .fetch_one(&state.pool)
@@ -260,10 +269,21 @@ pub async fn fetch_body_overview() -> Result<BodyOverview, AppError> {
         .await
         .map_err(internal)?;
         let mut conn = state.pool.acquire().await.map_err(internal)?;
-        let mut unclear = crate::server::self_check::aggregates(&mut conn, Some(&kinds))
-            .await
-            .map_err(internal)?;
-        unclear.sort_by(|a, b| a.clarity.total_cmp(&b.clarity).then(b.count.cmp(&a.count)));
+        // Only requirements with published figures can be ranked; the rest have too few
+        // evaluations to say anything without giving away single answers.
+        let mut unclear: Vec<Aggregate> =
+            crate::server::self_check::aggregates(&mut conn, Some(&kinds))
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .filter(|a| !a.withheld)
+                .collect();
+        unclear.sort_by(|a, b| {
+            let clarity = |x: &Aggregate| x.clarity.unwrap_or(f64::INFINITY);
+            clarity(a)
+                .total_cmp(&clarity(b))
+                .then(b.count.cmp(&a.count))
+        });
         unclear.truncate(10);
         Ok(BodyOverview {
             body,

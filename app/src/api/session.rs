@@ -52,67 +52,81 @@ impl From<crate::server::authz::Actor> for CurrentUser {
     }
 }
 
-/// Signs in with email and password; 401 with one message for any wrong pair.
+/// Signs in with email and password; 401 with one message for any wrong pair, 429 past the
+/// limits. The attempt is counted before the password is checked (so parallel guesses cannot
+/// overrun the limit) and given back when it succeeds. A browser the account signed in on
+/// before (its device cookie) is limited on its own; any other shares the account's and the
+/// address's limits.
 #[server(endpoint = "session/login", input = Json, output = Json)]
 pub async fn login(email: String, password: String) -> Result<CurrentUser, AppError> {
     use crate::domain::account::Email;
-    use crate::server::throttle::{self, client_address};
+    use crate::server::throttle::{self, client_address, device};
     use crate::server::{account, app_state, password as hashing, respond};
     let result = async {
         let state = app_state()?;
         let normalised = email.trim().to_lowercase();
+        let device = device::presented_for(&state.pool, &normalised)
+            .await
+            .map_err(|e| AppError::internal("reading the device cookie", e))?;
         let account_key = throttle::account_key(&normalised);
         let address_key = throttle::address_key(&client_address());
-        throttle::check(&state.pool, &[&account_key, &address_key]).await?;
-        let failed = || async {
-            for (key, limit) in [
-                (&account_key, throttle::PER_ACCOUNT),
-                (&address_key, throttle::PER_ADDRESS),
-            ] {
-                throttle::record_failure(&state.pool, key, limit)
-                    .await
-                    .map_err(|e| AppError::internal("recording a failed sign-in", e))?;
-            }
-            Err(AppError::BadCredentials)
+        let keys = match &device {
+            Some(device) => vec![(device.throttle_key(), throttle::PER_DEVICE)],
+            None => vec![
+                (account_key.clone(), throttle::PER_ACCOUNT),
+                (address_key.clone(), throttle::PER_ADDRESS),
+            ],
         };
+        throttle::reserve(&state.pool, &keys).await?;
         let Ok(email) = Email::parse(&email) else {
             hashing::verify_against_dummy(password).await;
-            return failed().await;
+            return Err(AppError::BadCredentials);
         };
         let user = account::find_user_by_email(&state.pool, &email)
             .await
             .map_err(|e| AppError::internal("finding the user", e))?;
         let Some(user) = user else {
             hashing::verify_against_dummy(password).await;
-            return failed().await;
+            return Err(AppError::BadCredentials);
         };
         let valid = hashing::verify_password(password, user.password_hash.clone())
             .await
             .map_err(|e| AppError::internal("checking the password", e))?;
         if !valid {
-            return failed().await;
+            return Err(AppError::BadCredentials);
         }
-        throttle::clear(&state.pool, &account_key)
-            .await
-            .map_err(|e| AppError::internal("clearing the throttle", e))?;
+        // The device's (or the account's) failures are forgotten; the address keeps what it
+        // tried on other accounts, and only this attempt is given back.
+        let forgotten = match &device {
+            Some(device) => throttle::clear(&state.pool, &device.throttle_key()).await,
+            None => match throttle::clear(&state.pool, &account_key).await {
+                Ok(()) => throttle::refund(&state.pool, &address_key, throttle::PER_ADDRESS).await,
+                Err(e) => Err(e),
+            },
+        };
+        forgotten.map_err(|e| AppError::internal("updating the throttle", e))?;
         start_session(&state, user.id, user.session_generation).await
     }
     .await;
     respond(result)
 }
 
-/// Signs the user in on this browser and answers with who they are now.
+/// Signs the user in on this browser, trusts the browser for later sign-ins (its device
+/// cookie), and answers with who they are now.
 #[cfg(feature = "ssr")]
 pub(crate) async fn start_session(
     state: &crate::server::AppState,
     user_id: uuid::Uuid,
     generation: i32,
 ) -> Result<CurrentUser, AppError> {
-    use crate::server::{authz, session as auth};
+    use crate::server::{authz, session as auth, throttle::device};
     let session = authz::session().await?;
     auth::sign_in(&session, user_id, generation)
         .await
         .map_err(|e| AppError::internal("starting the session", e))?;
+    device::remember(&state.pool, user_id)
+        .await
+        .map_err(|e| AppError::internal("remembering the device", e))?;
     let actor = authz::optional_actor(state)
         .await?
         .ok_or_else(|| AppError::internal("signing in", "the new session has no user"))?;
@@ -142,6 +156,10 @@ pub async fn logout_everywhere() -> Result<(), AppError> {
         account::next_session_generation(&state.pool, actor.user_id)
             .await
             .map_err(|e| AppError::internal("ending every session", e))?;
+        // A lost or stolen device must not keep its exemption from the account's limit.
+        crate::server::throttle::device::forget_all(&state.pool, actor.user_id)
+            .await
+            .map_err(|e| AppError::internal("forgetting the devices", e))?;
         let session = authz::session().await?;
         auth::sign_out(&session)
             .await

@@ -7,11 +7,17 @@ use serde::{Deserialize, Serialize};
 /// The prior weight `C` of the smoothed score: a body (or business) counts as if it also had
 /// this many ratings at the regional mean, so a handful of tens cannot top the table.
 pub const PRIOR_WEIGHT: f64 = 10.0;
-/// A business appears in the public table from this many ratings on.
+/// A business appears in the public table from this many ratings on. Not a privacy threshold:
+/// the raters are control bodies acting officially, each of their ratings is published on its
+/// own anyway, and the rated legal entity's name is public; this only keeps a score of one or
+/// two ratings out of the table.
 pub const MIN_BUSINESS_RATINGS: i64 = 3;
-/// An inspector appears (anonymised) from this many ratings on: with fewer, a business that
-/// rated one of their few events could tell its own rating apart.
-pub const MIN_STAFF_RATINGS: i64 = 5;
+/// `k`: a published aggregate of people's answers appears only from this many respondents on —
+/// an inspector from this many ratings of their events (with fewer, a business that rated one
+/// of their few events could tell its own rating apart), a requirement's evaluations from this
+/// many evaluations. With fewer, somebody who knows some of the answers could read the others'
+/// out of the figures. One constant for all of them.
+pub const MIN_RESPONDENTS: i64 = 5;
 /// The monthly trend covers this many months, the current one included.
 pub const TREND_MONTHS: usize = 24;
 /// Prevention indicators are counted over this many months back from today.

@@ -10,6 +10,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::rating_stats::MIN_RESPONDENTS;
+
 pub const MAX_NOTE_CHARS: usize = 1000;
 pub const MAX_PROPOSAL_CHARS: usize = 4000;
 pub const MIN_QUESTION_CHARS: usize = 10;
@@ -234,7 +236,9 @@ pub fn score<'a>(questions: impl Iterator<Item = &'a Question>, replies: &[Reply
 }
 
 /// What users think of one requirement (seed 001), as published: the figures count people
-/// (a user's later evaluation replaces their earlier one).
+/// (a user's later evaluation replaces their earlier one). With fewer than
+/// [`MIN_RESPONDENTS`] evaluations the requirement is listed with `withheld` set and every
+/// figure `null`: a mean of two answers gives away each of them to whoever knows one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Aggregate {
@@ -242,20 +246,65 @@ pub struct Aggregate {
     /// The kind of control's slug.
     pub kind: String,
     pub requirement: String,
-    /// How many users evaluated it.
-    pub count: i64,
+    /// Fewer than 5 users evaluated it: the figures below are not published (`null`).
+    pub withheld: bool,
+    /// How many users evaluated it (5 or more).
+    pub count: Option<i64>,
     /// Mean clarity, 1–5.
-    pub clarity: f64,
+    pub clarity: Option<f64>,
     /// Mean feasibility, 1–5.
-    pub feasibility: f64,
+    pub feasibility: Option<f64>,
     /// Share of evaluations saying it contradicts another requirement, 0–1.
-    pub contradictory_share: f64,
-    /// Median yearly cost of compliance in roubles, over those who gave one.
+    pub contradictory_share: Option<f64>,
+    /// Median yearly cost of compliance in roubles, over those who gave one; `null` unless at
+    /// least 5 gave one.
     pub median_cost: Option<f64>,
     /// How many gave a cost.
-    pub costs: i64,
+    pub costs: Option<i64>,
     /// How many proposed a change.
+    pub proposals: Option<i64>,
+}
+
+/// The raw figures of one requirement's evaluations, before [`Tally::publish`] decides what
+/// of them may be shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally {
+    pub requirement_id: String,
+    pub kind: String,
+    pub requirement: String,
+    pub count: i64,
+    pub clarity: f64,
+    pub feasibility: f64,
+    pub contradictory_share: f64,
+    pub median_cost: Option<f64>,
+    pub costs: i64,
     pub proposals: i64,
+}
+
+impl Tally {
+    /// The published figures (two decimals): all of them from [`MIN_RESPONDENTS`] evaluations
+    /// on, none below; the median cost only when that many gave a cost.
+    pub fn publish(self) -> Aggregate {
+        let enough = self.count >= MIN_RESPONDENTS;
+        let round = |x: f64| (x * 100.0).round() / 100.0;
+        let shown = |x: f64| enough.then(|| round(x));
+        Aggregate {
+            withheld: !enough,
+            count: enough.then_some(self.count),
+            clarity: shown(self.clarity),
+            feasibility: shown(self.feasibility),
+            contradictory_share: shown(self.contradictory_share),
+            median_cost: self
+                .median_cost
+                .filter(|_| enough && self.costs >= MIN_RESPONDENTS)
+                .map(round),
+            costs: enough.then_some(self.costs),
+            proposals: enough.then_some(self.proposals),
+            requirement_id: self.requirement_id,
+            kind: self.kind,
+            requirement: self.requirement,
+        }
+    }
 }
 
 /// What is wrong with a submission or an evaluation, in the words the user sees.
@@ -788,5 +837,48 @@ mod tests {
             validate_question(&"я".repeat(MAX_QUESTION_CHARS + 1)),
             Err(Problem::QuestionLength)
         );
+    }
+
+    fn tally(count: i64, costs: i64) -> Tally {
+        Tally {
+            requirement_id: "r".into(),
+            kind: "k".into(),
+            requirement: "Требование".into(),
+            count,
+            clarity: 3.456,
+            feasibility: 2.0,
+            contradictory_share: 0.25,
+            median_cost: Some(12_000.0),
+            costs,
+            proposals: 1,
+        }
+    }
+
+    #[test]
+    fn evaluations_are_published_only_from_k_people() {
+        let below = tally(MIN_RESPONDENTS - 1, MIN_RESPONDENTS - 1).publish();
+        assert!(below.withheld);
+        assert_eq!(
+            (below.count, below.clarity, below.feasibility),
+            (None, None, None)
+        );
+        assert_eq!(
+            (below.contradictory_share, below.median_cost, below.costs),
+            (None, None, None)
+        );
+        assert_eq!(below.proposals, None);
+        assert_eq!(below.requirement, "Требование", "the item is still listed");
+
+        let enough = tally(MIN_RESPONDENTS, MIN_RESPONDENTS).publish();
+        assert!(!enough.withheld);
+        assert_eq!(enough.count, Some(MIN_RESPONDENTS));
+        assert_eq!(enough.clarity, Some(3.46));
+        assert_eq!(enough.median_cost, Some(12_000.0));
+
+        // Enough evaluations, but too few of them gave a cost: no median of a few costs.
+        let few_costs = tally(MIN_RESPONDENTS + 3, MIN_RESPONDENTS - 1).publish();
+        assert_eq!(few_costs.clarity, Some(3.46));
+        assert_eq!(few_costs.median_cost, None);
+        assert_eq!(few_costs.costs, Some(MIN_RESPONDENTS - 1));
     }
 }

@@ -76,7 +76,16 @@ pub async fn session() -> Result<Session, AppError> {
 /// past its absolute lifetime, or of a deleted account is ended here.
 pub async fn optional_actor(state: &AppState) -> Result<Option<Actor>, AppError> {
     let session = session().await?;
-    let signed_in = auth::signed_in(&session, state.session_lifetime_secs)
+    actor_of_session(state, &session).await
+}
+
+/// The signed-in user of a session, for plain HTTP handlers (file uploads and downloads) that
+/// run outside a server function but must authorise the same way.
+pub async fn actor_of_session(
+    state: &AppState,
+    session: &Session,
+) -> Result<Option<Actor>, AppError> {
+    let signed_in = auth::signed_in(session, state.session_lifetime_secs)
         .await
         .map_err(|e| AppError::internal("reading the session", e))?;
     let Some(signed_in) = signed_in else {
@@ -88,7 +97,7 @@ pub async fn optional_actor(state: &AppState) -> Result<Option<Actor>, AppError>
     let user = match user {
         Some(user) if user.session_generation == signed_in.generation => user,
         _ => {
-            auth::sign_out(&session)
+            auth::sign_out(session)
                 .await
                 .map_err(|e| AppError::internal("ending a void session", e))?;
             return Ok(None);
@@ -97,7 +106,7 @@ pub async fn optional_actor(state: &AppState) -> Result<Option<Actor>, AppError>
     let roles = account::list_roles(&state.pool, user.id)
         .await
         .map_err(|e| AppError::internal("listing roles", e))?;
-    let acting_as = auth::acting_as(&session)
+    let acting_as = auth::acting_as(session)
         .await
         .map_err(|e| AppError::internal("reading the chosen role", e))?;
     Ok(Some(Actor {

@@ -124,6 +124,34 @@ pub async fn insert_organisation(
     Ok(id)
 }
 
+/// The id of the top-level organisation with this ИНН, creating it unverified when there is
+/// none. Safe under concurrent claims of the same new ИНН: the loser of the insert finds the
+/// winner's row (`ON CONFLICT DO NOTHING`, then a read that sees the committed row).
+pub async fn find_or_insert_unverified(
+    db: &mut sqlx::PgConnection,
+    organisation: &ValidOrganisation,
+) -> sqlx::Result<Organisation> {
+    let inserted: Option<Row> = sqlx::query_as(&format!(
+        "INSERT INTO organisation (id, kind, name, inn, ogrn, verified)
+         VALUES ($1, $2, $3, $4, $5, false)
+         ON CONFLICT (inn) WHERE parent_id IS NULL DO NOTHING
+         RETURNING {COLUMNS}"
+    ))
+    .bind(Uuid::now_v7())
+    .bind(organisation.kind.as_str())
+    .bind(&organisation.name)
+    .bind(organisation.inn.as_str())
+    .bind(organisation.ogrn.as_ref().map(|o| o.as_str()))
+    .fetch_optional(&mut *db)
+    .await?;
+    if let Some(found) = inserted.and_then(from_row) {
+        return Ok(found);
+    }
+    find_by_inn(&mut *db, organisation.inn.as_str())
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
+}
+
 /// Adds a unit to a control body; it has no registry numbers of its own.
 pub async fn insert_unit(
     db: impl PgExecutor<'_>,

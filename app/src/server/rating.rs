@@ -109,6 +109,8 @@ pub async fn apply_submissions(
     }
 
     let events = resolve_events(tx, &valid).await?;
+    // Read once per batch, and only when a business rating is refused.
+    let mut pending: Option<Vec<Uuid>> = None;
     let mut accepted = Vec::with_capacity(valid.len());
     for ((op_id, submission), event) in valid.into_iter().zip(events) {
         let side = submission.side;
@@ -125,9 +127,17 @@ pub async fn apply_submissions(
             Side::Body => mine.contains(&event.body_organisation),
         };
         if !allowed {
+            if side == Side::Business && pending.is_none() {
+                pending = Some(
+                    super::representation::pending_organisations(&mut *tx, actor.user_id).await?,
+                );
+            }
+            let unconfirmed = side == Side::Business
+                && pending.iter().flatten().any(|p| *p == event.organisation_id);
             outcomes.push(Outcome::rejected(
                 op_id,
                 match side {
+                    Side::Business if unconfirmed => crate::domain::representation::UNCONFIRMED,
                     Side::Business => {
                         "Оценить мероприятие может только представитель проверенной организации."
                     }

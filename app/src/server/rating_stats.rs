@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::domain::rating_stats::{
     round2, smoothed, staff_label, staff_numbers, BodyScore, BodyStaff, BusinessScore,
     CriterionAverage, MonthPoint, Prevention, RatingsSummary, StaffEntry, MIN_BUSINESS_RATINGS,
-    MIN_STAFF_RATINGS, PREVENTION_MONTHS, PRIOR_WEIGHT, TREND_MONTHS,
+    MIN_RESPONDENTS, PREVENTION_MONTHS, PRIOR_WEIGHT, TREND_MONTHS,
 };
 
 /// A criterion businesses rate bodies by.
@@ -307,7 +307,7 @@ fn staff_hash(body_id: Uuid, user_id: Uuid) -> u64 {
     u64::from_be_bytes(bytes[..8].try_into().unwrap_or([0; 8]))
 }
 
-/// Per body (in the order of `bodies`), its inspectors with at least [`MIN_STAFF_RATINGS`]
+/// Per body (in the order of `bodies`), its inspectors with at least [`MIN_RESPONDENTS`]
 /// ratings of events they took part in, anonymised, best average first.
 pub async fn staff_scores(
     db: &mut PgConnection,
@@ -319,7 +319,7 @@ pub async fn staff_scores(
          WHERE {COUNTED}
          GROUP BY r.body_id, ei.user_id HAVING count(*) >= $1"
     ))
-    .bind(MIN_STAFF_RATINGS)
+    .bind(MIN_RESPONDENTS)
     .fetch_all(db)
     .await?;
     let mut by_body: HashMap<Uuid, Vec<StaffRow>> = HashMap::new();

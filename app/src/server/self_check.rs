@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::authz::Actor;
 use crate::domain::account::Role;
-use crate::domain::self_check::{default_question, Aggregate, Checklist, Fix, Question};
+use crate::domain::self_check::{default_question, Aggregate, Checklist, Fix, Question, Tally};
 
 pub use apply::{apply_evaluations, apply_submissions};
 
@@ -90,7 +90,9 @@ pub fn businesses(actor: &Actor) -> Vec<Uuid> {
         .collect()
 }
 
-/// The published figures of every evaluated requirement (of these kinds, when given).
+/// The published figures of every requirement (of these kinds, when given). A requirement with
+/// fewer than `k` evaluations — none included, so that «none» and «a few» look alike — is
+/// listed without figures ([`Tally::publish`]).
 pub async fn aggregates(
     db: &mut PgConnection,
     kinds: Option<&[String]>,
@@ -108,14 +110,14 @@ pub async fn aggregates(
         i64,
     );
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT r.id, k.slug, r.text, count(*),
-                avg(e.clarity)::float8, avg(e.feasibility)::float8,
-                avg(CASE WHEN e.contradicts THEN 1.0 ELSE 0.0 END)::float8,
+        "SELECT r.id, k.slug, r.text, count(e.id),
+                coalesce(avg(e.clarity), 0)::float8, coalesce(avg(e.feasibility), 0)::float8,
+                coalesce(avg(CASE WHEN e.contradicts THEN 1.0 ELSE 0.0 END), 0)::float8,
                 (percentile_cont(0.5) WITHIN GROUP (ORDER BY e.yearly_cost))::float8,
-                count(e.yearly_cost), count(*) FILTER (WHERE e.proposal <> '')
-         FROM requirement_evaluation e
-         JOIN requirement r ON r.id = e.requirement_id
+                count(e.yearly_cost), count(e.id) FILTER (WHERE e.proposal <> '')
+         FROM requirement r
          JOIN control_kind k ON k.id = r.kind_id
+         LEFT JOIN requirement_evaluation e ON e.requirement_id = r.id
          WHERE $1::text[] IS NULL OR k.slug = ANY($1)
          GROUP BY r.id, k.slug, r.text, r.sort
          ORDER BY k.slug, r.sort, r.id",
@@ -123,7 +125,6 @@ pub async fn aggregates(
     .bind(kinds)
     .fetch_all(db)
     .await?;
-    let round = |x: f64| (x * 100.0).round() / 100.0;
     Ok(rows
         .into_iter()
         .map(
@@ -134,23 +135,24 @@ pub async fn aggregates(
                 count,
                 clarity,
                 feasibility,
-                share,
-                median,
+                contradictory_share,
+                median_cost,
                 costs,
                 proposals,
             )| {
-                Aggregate {
+                Tally {
                     requirement_id: id.to_string(),
                     kind,
                     requirement,
                     count,
-                    clarity: round(clarity),
-                    feasibility: round(feasibility),
-                    contradictory_share: round(share),
-                    median_cost: median.map(round),
+                    clarity,
+                    feasibility,
+                    contradictory_share,
+                    median_cost,
                     costs,
                     proposals,
                 }
+                .publish()
             },
         )
         .collect())

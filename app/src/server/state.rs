@@ -27,6 +27,8 @@ pub struct AppState {
     pub catalogue: Arc<super::catalogue::SnapshotCache>,
     /// A sign-in lasts at most this many seconds, however active the user is.
     pub session_lifetime_secs: i64,
+    /// Where attached files are kept.
+    pub files: super::files::FileStore,
 }
 
 impl FromRef<AppState> for LeptosOptions {

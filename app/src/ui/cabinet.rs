@@ -66,6 +66,7 @@ fn Anonymous() -> impl IntoView {
 
 #[component]
 fn Cabinet(user: CurrentUser) -> impl IntoView {
+    let i18n = use_i18n();
     let current = user.current.clone();
     let role = current.as_ref().map(|c| c.role);
     let business_view = matches!(role, None | Some(Role::Business));
@@ -78,6 +79,13 @@ fn Cabinet(user: CurrentUser) -> impl IntoView {
             <organisations::Organisations />
         </Show>
         <RatingLinks role=role />
+        <Show when=move || role == Some(Role::Admin)>
+            <p class="actions">
+                <a class="button" href="/cabinet/representations">
+                    {t!(i18n, representation.admin_link)}
+                </a>
+            </p>
+        </Show>
         <Show when=move || manages>
             <staff::Staff is_admin=role == Some(Role::Admin) />
         </Show>

@@ -11,6 +11,14 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::catalogue::{date, LoadError};
 use crate::ui::form::{field_error, FormError};
 
+/// «22.11.2026» for a day, «11.2026» for the month public views show.
+fn day_or_month(iso: &str) -> String {
+    match iso.split_once('-') {
+        Some((year, month)) if month.len() == 2 => format!("{month}.{year}"),
+        _ => date(iso),
+    }
+}
+
 fn type_label(event_type: &str) -> &'static str {
     match event_type {
         "knm" => "КНМ",
@@ -22,15 +30,20 @@ fn type_label(event_type: &str) -> &'static str {
 #[component]
 fn ReviewCard(review: Review, #[prop(optional)] children: Option<Children>) -> impl IntoView {
     let i18n = use_i18n();
-    let rated = if review.side == "business" {
-        review.body.clone()
-    } else {
-        review.organisation.clone()
-    };
+    // A body's rating of a business names neither the business nor its people: beside the
+    // business's own rating of the same event it would say who rated the body.
+    let by_body = review.side != "business";
     view! {
         <article class="card review" id=format!("rating-{}", review.id)>
             <h3>
-                {rated} " — " <span class="score">{format!("{:.1}", review.average)}</span>
+                {review.body.clone()}
+                {by_body
+                    .then(|| {
+                        view! {
+                            " · "
+                            {t!(i18n, privacy.rated_business)}
+                        }
+                    })} " — " <span class="score">{format!("{:.1}", review.average)}</span>
                 " / 10"
             </h3>
             <p class="muted">
@@ -38,7 +51,7 @@ fn ReviewCard(review: Review, #[prop(optional)] children: Option<Children>) -> i
                     "{} · {} · {}",
                     type_label(&review.event_type),
                     review.kind,
-                    date(&review.event_date),
+                    day_or_month(&review.event_date),
                 )}
                 {review
                     .unconfirmed

@@ -182,6 +182,11 @@ pub fn error_message(error: &AppError) -> String {
         AppError::NotFound => t_string!(i18n, errors.not_found).to_owned(),
         AppError::Transport(_) => t_string!(i18n, errors.offline).to_owned(),
         AppError::Internal => t_string!(i18n, errors.internal).to_owned(),
+        AppError::Incident { code } => format!(
+            "{} {}: {code}",
+            t_string!(i18n, errors.internal),
+            t_string!(i18n, errors.code)
+        ),
         AppError::TooManyRequests { .. } if english => t_string!(i18n, errors.too_many).to_owned(),
         AppError::TooManyRequests { .. } => error.to_string(),
     }

@@ -1,4 +1,5 @@
 // Where the build under test lives and how its server is started.
+import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 
 export const ROOT = resolve(__dirname, "../../..");
@@ -31,6 +32,8 @@ export function serverEnv(opts: { port: number; site?: string; hashFile?: string
     LEPTOS_HASH_FILES: "true",
     LEPTOS_HASH_FILE_NAME: opts.hashFile ?? hashFile,
     KND_DEMO: "true",
+    // Attached files of the run go to a scratch directory, never into the checkout.
+    KND_DATA_DIR: resolve(tmpdir(), `knd-e2e-data-${opts.port}`),
     RUST_LOG: "warn",
   };
 }

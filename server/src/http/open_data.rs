@@ -3,6 +3,7 @@
 //! OpenAPI document at `/api/v1/openapi.json`, generated from these handlers.
 
 mod csv_export;
+mod incident;
 mod rate_limit;
 mod ratings;
 mod self_check;
@@ -653,4 +654,5 @@ pub fn routes(limit: ApiRateLimit) -> Router<AppState> {
             limit,
             rate_limit::check,
         ))
+        .layer(axum::middleware::from_fn(incident::stamp))
 }

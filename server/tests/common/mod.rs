@@ -49,7 +49,14 @@ pub fn state(pool: PgPool) -> AppState {
         ratings: Arc::new(TtlCache::new(Duration::from_secs(60))),
         catalogue: Default::default(),
         session_lifetime_secs: app::server::session::ABSOLUTE_LIFETIME_SECS,
+        files: file_store(),
     }
+}
+
+/// A file store of its own for this test process, in the temporary directory.
+pub fn file_store() -> app::server::files::FileStore {
+    let dir = std::env::temp_dir().join(format!("knd-files-{}", std::process::id()));
+    app::server::files::FileStore::local(&dir).unwrap()
 }
 
 pub fn config(public_url: Option<&str>) -> Config {
@@ -59,10 +66,15 @@ pub fn config(public_url: Option<&str>) -> Config {
         session_secret: None,
         public_url: public_url.map(Into::into),
         demo: false,
-        trust_forwarded_for: false,
+        trusted_proxies: Default::default(),
+        trust_forwarded_for: None,
+        request_timeout_secs: 30,
+        statement_timeout_ms: 10_000,
         db_max_connections: 5,
         log_format: LogFormat::Pretty,
         api_rate_per_sec: 1000,
+        data_dir: std::env::temp_dir(),
+        file_store: None,
     }
 }
 
@@ -133,14 +145,22 @@ pub async fn login(router: &Router, email: &str, password: &str) -> Response {
     .await
 }
 
+/// The whole `Set-Cookie` value of the session cookie set by a response (a sign-in also sets
+/// the device cookie).
+pub fn session_cookie_header(response: &Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|value| value.to_str().unwrap())
+        .find(|value| !value.contains("knd_device="))
+        .expect("a session cookie")
+        .to_owned()
+}
+
 /// The `name=value` part of the session cookie set by a response.
 pub fn session_cookie(response: &Response) -> String {
-    let set_cookie = response
-        .headers()
-        .get("set-cookie")
-        .expect("a session cookie")
-        .to_str()
-        .unwrap();
+    let set_cookie = session_cookie_header(response);
     set_cookie.split(';').next().unwrap().to_owned()
 }
 

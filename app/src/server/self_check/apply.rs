@@ -39,7 +39,8 @@ struct Accepted {
 }
 
 /// Applies new `self_check.submit` operations inside the batch's transaction. At most seven
-/// statements whatever the batch size: today, the kinds, the requirements, and one insert each
+/// statements whatever the batch size (eight when an organisation's representation is still
+/// pending): today, the kinds, the requirements, and one insert each
 /// into `self_assessment`, `self_assessment_kind`, `self_assessment_answer` and
 /// `requirement_evaluation`.
 pub async fn apply_submissions(
@@ -53,6 +54,7 @@ pub async fn apply_submissions(
     let mine = businesses(actor);
     let mut outcomes = Vec::with_capacity(ops.len());
     let mut valid: Vec<(Uuid, Uuid, Submission)> = Vec::with_capacity(ops.len());
+    let mut pending: Option<Vec<Uuid>> = None;
     for op in ops {
         let Ok(submission) = serde_json::from_value::<Submission>(op.payload) else {
             outcomes.push(Outcome::rejected(op.op_id, MALFORMED_SUBMISSION));
@@ -62,13 +64,23 @@ pub async fn apply_submissions(
             outcomes.push(Outcome::rejected(op.op_id, problem.to_string()));
             continue;
         }
-        let Some(organisation) = Uuid::parse_str(&submission.organisation_id)
-            .ok()
-            .filter(|id| mine.contains(id))
-        else {
+        let named = Uuid::parse_str(&submission.organisation_id).ok();
+        let Some(organisation) = named.filter(|id| mine.contains(id)) else {
+            // Read once per batch, and only when some operation needs it.
+            if named.is_some() && pending.is_none() {
+                pending = Some(
+                    super::super::representation::pending_organisations(&mut *tx, actor.user_id)
+                        .await?,
+                );
+            }
+            let awaiting = named.is_some_and(|id| pending.iter().flatten().any(|p| *p == id));
             outcomes.push(Outcome::rejected(
                 op.op_id,
-                "Самопроверку отправляет представитель организации, которую она касается.",
+                if awaiting {
+                    crate::domain::representation::UNCONFIRMED
+                } else {
+                    "Самопроверку отправляет представитель организации, которую она касается."
+                },
             ));
             continue;
         };

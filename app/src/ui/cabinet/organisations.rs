@@ -1,22 +1,28 @@
-//! The business user's organisations: the list and the form that adds one. The form checks
-//! ИНН and ОГРН with the shared domain rules before sending and shows each error under its
-//! field; nothing is saved until every field is right.
+//! The business user's organisations: the list (with those awaiting confirmation), the form
+//! that claims one (a representation request, never the role itself), the user's requests,
+//! the requests the user may decide as a representative, and inviting a colleague. The form
+//! checks ИНН and ОГРН with the shared domain rules before sending and shows each error under
+//! its field; nothing is saved until every field is right.
 
 use leptos::prelude::*;
 
 use crate::api::organisations::{
-    add_organisation, field_name, leave_organisation, my_organisations, OrganisationView,
+    field_name, leave_organisation, my_organisations, OrganisationView,
 };
+use crate::api::representation::claim_organisation;
 use crate::client::session::use_session;
 use crate::domain::organisation::{OrganisationForm, OrganisationKind};
 use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::ui::form::{error_message, field_error, FormError, TextField};
+use crate::ui::form::{error_message, field_error, FormError, TextArea, TextField};
+use crate::ui::representation::{InviteColleague, MyRequests, RequestQueue};
 
 #[component]
 pub fn Organisations() -> impl IntoView {
     let i18n = use_i18n();
     let list = LocalResource::new(my_organisations);
+    // Bumped when a claim is sent, so the list of requests reloads.
+    let claims = RwSignal::new(0usize);
     let leave = Action::new(|id: &String| leave_organisation(id.clone()));
     let session = use_session();
     Effect::new(move |_| {
@@ -50,11 +56,17 @@ pub fn Organisations() -> impl IntoView {
                 }
             }}
             <FormError error=leave_error />
+            {move || match list.get() {
+                Some(Ok(items)) => view! { <InviteColleague organisations=items /> }.into_any(),
+                _ => ().into_any(),
+            }}
             <AddOrganisation on_added=move || {
                 list.refetch();
-                session.refresh();
+                claims.update(|n| *n += 1);
             } />
         </section>
+        <MyRequests refresh=claims />
+        <RequestQueue />
     }
 }
 
@@ -65,23 +77,32 @@ fn OrganisationItem(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = org.id.clone();
+    let pending = org.pending;
     view! {
         <li class="org">
             <p class="org-name">{org.name}</p>
+            <Show when=move || pending>
+                <p class="badge badge-queued">{t!(i18n, representation.pending_badge)}</p>
+            </Show>
             <p class="muted">
                 {move || kind_name(org.kind)} " · " {t!(i18n, cabinet.inn)} " "
                 {org.inn.clone().unwrap_or_default()} {org.ogrn.clone().map(|o| format!(" · {o}"))}
             </p>
-            <button
-                type="button"
-                class="button"
-                disabled=move || leave.pending().get()
-                on:click=move |_| {
-                    leave.dispatch(id.clone());
-                }
-            >
-                {t!(i18n, cabinet.leave)}
-            </button>
+            <Show when=move || !pending>
+                <button
+                    type="button"
+                    class="button"
+                    disabled=move || leave.pending().get()
+                    on:click={
+                        let id = id.clone();
+                        move |_| {
+                            leave.dispatch(id.clone());
+                        }
+                    }
+                >
+                    {t!(i18n, cabinet.leave)}
+                </button>
+            </Show>
         </li>
     }
 }
@@ -94,15 +115,30 @@ fn AddOrganisation(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl I
     let name = RwSignal::new(String::new());
     let inn = RwSignal::new(String::new());
     let ogrn = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let files_ref = NodeRef::<leptos::html::Input>::new();
     let local = RwSignal::new(None::<crate::domain::organisation::FormErrors>);
-    let action = Action::new(|form: &OrganisationForm| add_organisation(form.clone()));
+    // The evidence goes first; the claim names what was stored.
+    let action = Action::new(move |(form, note): &(OrganisationForm, String)| {
+        let (form, note) = (form.clone(), note.clone());
+        let input = files_ref.get_untracked();
+        crate::ui::rate::send(async move {
+            let uploaded = crate::client::upload::upload_selected(input).await?;
+            let ids = uploaded.into_iter().map(|f| f.id).collect();
+            claim_organisation(form, note, ids).await
+        })
+    });
     let added = RwSignal::new(None::<String>);
     Effect::new(move |_| {
-        if let Some(Ok(org)) = action.value().get() {
-            added.set(Some(org.name));
+        if let Some(Ok(request)) = action.value().get() {
+            added.set(Some(request.organisation_name));
             name.set(String::new());
             inn.set(String::new());
             ogrn.set(String::new());
+            note.set(String::new());
+            if let Some(input) = files_ref.get_untracked() {
+                input.set_value("");
+            }
             on_added();
         }
     });
@@ -133,14 +169,15 @@ fn AddOrganisation(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl I
         match form.validate(&OrganisationKind::BUSINESS) {
             Ok(_) => {
                 local.set(None);
-                action.dispatch(form);
+                action.dispatch((form, note.get_untracked()));
             }
             Err(errors) => local.set(Some(errors)),
         }
     };
     view! {
         <form class="form" on:submit=submit novalidate aria-labelledby="add-org-title">
-            <h3 id="add-org-title">{t!(i18n, cabinet.add_organisation)}</h3>
+            <h3 id="add-org-title">{t!(i18n, representation.claim_title)}</h3>
+            <p class="muted">{t!(i18n, representation.claim_intro)}</p>
             <div class="field">
                 <label for="kind">{t!(i18n, cabinet.kind)}</label>
                 <select id="kind" name="kind" bind:value=kind>
@@ -178,12 +215,26 @@ fn AddOrganisation(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl I
                     required=true
                 />
             </Show>
+            <TextArea
+                id="note"
+                label=Signal::derive(move || t_string!(i18n, representation.note).to_owned())
+                hint=Signal::derive(move || t_string!(i18n, representation.note_hint).to_owned())
+                value=note
+                rows=2
+                error=Signal::derive(field_error(server_error, "note"))
+            />
+            <EvidenceField
+                node_ref=files_ref
+                error=Signal::derive(field_error(server_error, "files"))
+            />
             <FormError error=server_error />
             <p class="form-success" role="status">
-                {move || added.get().map(|n| format!("{} {n}", t_string!(i18n, cabinet.added)))}
+                {move || {
+                    added.get().map(|n| format!("{} {n}", t_string!(i18n, representation.claimed)))
+                }}
             </p>
             <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                {t!(i18n, cabinet.add)}
+                {t!(i18n, representation.submit_claim)}
             </button>
         </form>
     }
@@ -199,5 +250,41 @@ pub fn kind_name(kind: OrganisationKind) -> &'static str {
         OrganisationKind::ControlBody => t_string!(i18n, kind.control_body),
         OrganisationKind::ConsultingFirm => t_string!(i18n, kind.consulting_firm),
         OrganisationKind::PortalOperator => t_string!(i18n, kind.portal_operator),
+    }
+}
+
+/// The file input for the evidence of a claim, with its hint and its error.
+#[component]
+fn EvidenceField(
+    node_ref: NodeRef<leptos::html::Input>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for="evidence">{t!(i18n, representation.evidence)}</label>
+            <p class="field-hint" id="evidence-hint">
+                {t!(i18n, representation.evidence_hint)}
+            </p>
+            <input
+                id="evidence"
+                name="file"
+                type="file"
+                multiple
+                accept=crate::domain::files::ACCEPT
+                node_ref=node_ref
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=move || {
+                    if error.get().is_some() {
+                        "evidence-hint evidence-error"
+                    } else {
+                        "evidence-hint"
+                    }
+                }
+            />
+            <p class="field-error" id="evidence-error" role="alert">
+                {move || error.get()}
+            </p>
+        </div>
     }
 }

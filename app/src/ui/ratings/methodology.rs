@@ -9,7 +9,7 @@ use super::number;
 use crate::api::rating::rating_criteria;
 use crate::domain::rating::Side;
 use crate::domain::rating_stats::{
-    MIN_BUSINESS_RATINGS, MIN_STAFF_RATINGS, PREVENTION_MONTHS, PRIOR_WEIGHT, TREND_MONTHS,
+    MIN_BUSINESS_RATINGS, MIN_RESPONDENTS, PREVENTION_MONTHS, PRIOR_WEIGHT, TREND_MONTHS,
 };
 use crate::i18n::{t, t_string, use_i18n, Locale};
 
@@ -94,6 +94,9 @@ pub fn MethodologyPage() -> impl IntoView {
             <h2>{t!(i18n, ratings.m_charts_h)}</h2>
             <p>{t!(i18n, ratings.m_charts)}</p>
 
+            <h2>{t!(i18n, privacy.m_k_h)}</h2>
+            <p>{t!(i18n, privacy.m_k)}</p>
+
             <h2>{t!(i18n, ratings.parameters)}</h2>
             <dl class="facts">
                 <dt>{t!(i18n, ratings.p_prior)}</dt>
@@ -101,7 +104,9 @@ pub fn MethodologyPage() -> impl IntoView {
                 <dt>{t!(i18n, ratings.p_business_min)}</dt>
                 <dd>{MIN_BUSINESS_RATINGS}</dd>
                 <dt>{t!(i18n, ratings.p_staff_min)}</dt>
-                <dd>{MIN_STAFF_RATINGS}</dd>
+                <dd>{MIN_RESPONDENTS}</dd>
+                <dt>{t!(i18n, privacy.p_evaluations_min)}</dt>
+                <dd>{MIN_RESPONDENTS}</dd>
                 <dt>{t!(i18n, ratings.p_trend)}</dt>
                 <dd>{TREND_MONTHS}</dd>
                 <dt>{t!(i18n, ratings.p_prevention)}</dt>

@@ -118,12 +118,12 @@ pub fn BodySelfChecksPage() -> impl IntoView {
                                                             {a.requirement} " "
                                                             <span class="muted">
                                                                 {format!(
-                                                                    "({} {:.1} · {} {:.1} · n = {})",
+                                                                    "({} {} · {} {} · n = {})",
                                                                     t_string!(i18n, self_check.clarity_short),
-                                                                    a.clarity,
+                                                                    figure(a.clarity),
                                                                     t_string!(i18n, self_check.feasibility_short),
-                                                                    a.feasibility,
-                                                                    a.count,
+                                                                    figure(a.feasibility),
+                                                                    a.count.map(|n| n.to_string()).unwrap_or_default(),
                                                                 )}
                                                             </span>
                                                         </li>
@@ -143,4 +143,9 @@ pub fn BodySelfChecksPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// A published mean with one decimal; «—» where there is none.
+fn figure(value: Option<f64>) -> String {
+    value.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}"))
 }

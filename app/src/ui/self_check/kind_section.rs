@@ -75,23 +75,28 @@ pub fn KindChecklist(slug: String, editable: Signal<bool>) -> impl IntoView {
 }
 
 /// «Понятность 3,4 · выполнимость 2,9 · противоречит: 8 % · медианные затраты 12 000 ₽/год ·
-/// оценок: 12».
+/// оценок: 12», or «меньше 5 оценок» while the figures are withheld (never zeros).
 fn figures_line(a: &Aggregate, i18n: leptos_i18n::I18nContext<crate::i18n::Locale>) -> String {
+    let (Some(count), Some(clarity), Some(feasibility), Some(share)) =
+        (a.count, a.clarity, a.feasibility, a.contradictory_share)
+    else {
+        return t_string!(i18n, privacy.too_few).to_owned();
+    };
     let mut parts = vec![
         format!(
             "{} {:.1}",
             t_string!(i18n, self_check.clarity_short),
-            a.clarity
+            clarity
         ),
         format!(
             "{} {:.1}",
             t_string!(i18n, self_check.feasibility_short),
-            a.feasibility
+            feasibility
         ),
         format!(
             "{} {}",
             t_string!(i18n, self_check.contradictory),
-            percent(Some((a.contradictory_share * 100.0).round() as u32))
+            percent(Some((share * 100.0).round() as u32))
         ),
     ];
     if let Some(cost) = a.median_cost {
@@ -104,7 +109,7 @@ fn figures_line(a: &Aggregate, i18n: leptos_i18n::I18nContext<crate::i18n::Local
     parts.push(format!(
         "{} {}",
         t_string!(i18n, self_check.evaluations_count),
-        a.count
+        count
     ));
     // Russian decimals take a comma.
     parts.join(" · ").replace('.', ",")
@@ -148,11 +153,12 @@ fn PublicQuestion(
             <p class="muted legal-ref">
                 {question.act.clone()} ", " {question.structural_unit.clone()}
             </p>
-            <p class="figures">
+            <p class="figures" data-withheld=figure.as_ref().map(|a| a.withheld.to_string())>
                 {match &figure {
                     Some(a) => figures_line(a, i18n),
                     None => t_string!(i18n, self_check.no_evaluations).to_owned(),
-                }} " · "
+                }}
+                " · "
                 <a href=format!(
                     "/requirements/{}/evaluate",
                     question.requirement_id,

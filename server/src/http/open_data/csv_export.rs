@@ -229,3 +229,39 @@ impl CsvRow for NewsRow {
         ]
     }
 }
+
+/// A withheld figure is an empty cell, never a zero.
+fn cell<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+impl CsvRow for app::domain::self_check::Aggregate {
+    const HEADER: &'static [&'static str] = &[
+        "requirement_id",
+        "kind",
+        "requirement",
+        "withheld",
+        "count",
+        "clarity",
+        "feasibility",
+        "contradictory_share",
+        "median_cost",
+        "costs",
+        "proposals",
+    ];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.requirement_id.clone(),
+            self.kind.clone(),
+            self.requirement.clone(),
+            self.withheld.to_string(),
+            cell(self.count),
+            cell(self.clarity),
+            cell(self.feasibility),
+            cell(self.contradictory_share),
+            cell(self.median_cost),
+            cell(self.costs),
+            cell(self.proposals),
+        ]
+    }
+}
