@@ -4,8 +4,8 @@
 pub mod draft;
 #[cfg(feature = "hydrate")]
 pub mod idb;
-pub mod merge;
 pub mod location;
+pub mod merge;
 pub mod network;
 pub mod offline_catalogue;
 pub mod outbox;

@@ -133,7 +133,10 @@ pub async fn apply_submissions(
                 );
             }
             let unconfirmed = side == Side::Business
-                && pending.iter().flatten().any(|p| *p == event.organisation_id);
+                && pending
+                    .iter()
+                    .flatten()
+                    .any(|p| *p == event.organisation_id);
             outcomes.push(Outcome::rejected(
                 op_id,
                 match side {
