@@ -4,6 +4,7 @@
 pub mod draft;
 #[cfg(feature = "hydrate")]
 pub mod idb;
+pub mod kept_claims;
 pub mod location;
 pub mod merge;
 pub mod network;

@@ -9,6 +9,27 @@ use serde::{Deserialize, Serialize};
 /// Most operations one push may carry; a device sends its queue in batches of this size.
 pub const MAX_BATCH: usize = 100;
 
+/// Most payload bytes a device puts in one push. The server refuses bodies over 10 MiB (413),
+/// and a hundred self-assessments of the largest checklist with long notes come close to that
+/// (measured in `server/tests/abuse.rs`), so batches are cut by size as well as by count.
+pub const MAX_BATCH_BYTES: usize = 4 * 1024 * 1024;
+
+/// How many of the leading items, of these payload sizes, go in one push: at most
+/// [`MAX_BATCH`], at most [`MAX_BATCH_BYTES`] together, and always at least one (an item
+/// larger than the cap goes alone, and the server answers for it).
+pub fn batch_len(sizes: impl IntoIterator<Item = usize>) -> usize {
+    let mut total = 0usize;
+    let mut count = 0usize;
+    for size in sizes.into_iter().take(MAX_BATCH) {
+        total = total.saturating_add(size);
+        if count > 0 && total > MAX_BATCH_BYTES {
+            break;
+        }
+        count += 1;
+    }
+    count
+}
+
 /// The kinds of operation the server applies.
 pub mod kinds {
     /// A rating of an event (payload: [`crate::domain::rating::Submission`]).
@@ -78,5 +99,23 @@ impl Outcome {
                 "Сервер временно не смог принять эту операцию; она будет отправлена снова.".into(),
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_are_cut_by_count_and_by_bytes() {
+        assert_eq!(batch_len([]), 0);
+        assert_eq!(batch_len([10; 250]), MAX_BATCH);
+        // 1 MiB items: four fit, the fifth would pass the cap.
+        assert_eq!(batch_len([1024 * 1024; 10]), 4);
+        // Exactly at the cap still fits.
+        assert_eq!(batch_len([MAX_BATCH_BYTES / 2, MAX_BATCH_BYTES / 2, 1]), 2);
+        // An item over the cap goes alone, never zero items (the queue must move).
+        assert_eq!(batch_len([MAX_BATCH_BYTES * 3, 1]), 1);
+        assert_eq!(batch_len([1, MAX_BATCH_BYTES * 3]), 1);
     }
 }

@@ -2,7 +2,7 @@
 // power of attorney (a PDF), cannot act for it while the request waits, the admin opens the
 // evidence and approves in the browser, and the user then rates one of its events.
 import { expect, test } from "@playwright/test";
-import { collectErrors, expectNoErrors, signIn, waitForServiceWorker } from "./support/app";
+import { collectErrors, expectNoErrors, signIn, waitForHydration, waitForServiceWorker } from "./support/app";
 
 /** The demo business: «ООО «Демо Амур»», with the numbers the register has. */
 const DEMO_INN = "2721001237";
@@ -95,4 +95,66 @@ test("a new user claims an organisation with a PDF, the admin approves it in the
   const event = await page.request.post("/api/rating/event", { data: { number } });
   expect((await event.json()).rated).toBe(true);
   await expectNoErrors(errors.filter((e) => !/status of 4\d\d/.test(e)));
+});
+
+test("a claim made offline keeps its file on the device and sends both when the connection is back", async ({
+  page,
+  context,
+}) => {
+  const errors = collectErrors(page);
+  const email = `offline-claim-${Date.now()}@example.ru`;
+  await page.goto("/signup");
+  await waitForServiceWorker(page);
+  await page.getByLabel("Как к вам обращаться").fill("Ольга Безсвязи");
+  await page.getByLabel("Электронная почта").fill(email);
+  await page.getByLabel("Пароль").fill("надёжный-пароль-2026");
+  await page.getByRole("button", { name: "Зарегистрироваться" }).click();
+  await expect(page).toHaveURL(/\/cabinet$/);
+  await waitForHydration(page);
+
+  await context.setOffline(true);
+  try {
+    await page.getByLabel("Наименование").fill("ООО «Демо Амур»");
+    await page.getByLabel("ИНН", { exact: true }).fill(DEMO_INN);
+    await page.getByLabel("ОГРН или ОГРНИП").fill(DEMO_OGRN);
+    await page.getByLabel("Комментарий для проверяющего").fill("Главный бухгалтер, доверенность приложена.");
+    await page.getByLabel("Документы, подтверждающие полномочия").setInputFiles({
+      name: "доверенность.pdf",
+      mimeType: "application/pdf",
+      buffer: PDF,
+    });
+    await page.getByRole("button", { name: "Отправить запрос", exact: true }).click();
+    await expect(page.getByRole("status").filter({ hasText: "сохранены на этом устройстве" })).toBeVisible();
+    const kept = page.getByRole("region", { name: "Ждут связи с сервером" });
+    await expect(kept.getByRole("listitem")).toContainText("ООО «Демо Амур»");
+    await expect(kept.getByRole("listitem")).toContainText("доверенность.pdf");
+    // The file itself is in IndexedDB, byte for byte, not only its name.
+    const stored = await page.evaluate(
+      () =>
+        new Promise<[string, number][][]>((resolve, reject) => {
+          const open = indexedDB.open("knd");
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const all = open.result.transaction("files").objectStore("files").getAll();
+            all.onsuccess = () =>
+              resolve(all.result.map((r: { files: File[] }) => r.files.map((f) => [f.name, f.size] as [string, number])));
+          };
+        }),
+    );
+    expect(stored).toEqual([[["доверенность.pdf", PDF.length]]]);
+  } finally {
+    await context.setOffline(false);
+  }
+
+  // Back online: the file goes up, then the claim naming it; the device forgets both.
+  const requests = page.getByRole("region", { name: "Мои запросы на представительство" });
+  await expect(requests.getByRole("listitem")).toContainText("Ожидает решения", { timeout: 30_000 });
+  await expect(page.getByRole("region", { name: "Ждут связи с сервером" })).toHaveCount(0);
+  const link = requests.getByRole("link", { name: "доверенность.pdf" });
+  const download = await page.request.get((await link.getAttribute("href"))!);
+  expect(download.status()).toBe(200);
+  expect(Buffer.compare(await download.body(), PDF)).toBe(0);
+  const mine = await page.request.post("/api/representation/mine", { data: {} });
+  expect((await mine.json()).length).toBe(1);
+  await expectNoErrors(errors.filter((e) => !/Failed to fetch|ERR_INTERNET_DISCONNECTED/.test(e)));
 });

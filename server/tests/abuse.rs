@@ -242,6 +242,14 @@ async fn the_largest_legitimate_push_fits_the_limit(pool: PgPool) {
     );
     assert!(short_notes * 2 <= MAX_JSON_BODY, "{short_notes}");
     assert!(long_notes <= MAX_JSON_BODY, "{long_notes}");
+    // With every note at its maximum a full batch would not fit, so the device cuts batches by
+    // bytes (`sync::batch_len`): what it then sends fits, whatever the notes.
+    let longest = batch_size(1000);
+    assert!(longest > MAX_JSON_BODY, "{longest}");
+    let per_op = longest / app::sync::MAX_BATCH;
+    let sent = app::sync::batch_len(std::iter::repeat_n(per_op, app::sync::MAX_BATCH));
+    assert!((1..app::sync::MAX_BATCH).contains(&sent), "{sent}");
+    assert!(sent * per_op + 1024 <= MAX_JSON_BODY, "{sent} × {per_op}");
 }
 
 /// Holds an exclusive lock on `table` until the returned transaction is dropped, so that

@@ -44,25 +44,38 @@ pub async fn sign_up(
         let state = app_state()?;
         let address_key = throttle::sign_up_address_key(&client_address());
         let account_key = throttle::sign_up_account_key(&email.trim().to_lowercase());
-        throttle::check(&state.pool, &[&account_key, &address_key]).await?;
-        throttle::record_failure(&state.pool, &address_key, throttle::SIGN_UPS_PER_ADDRESS)
-            .await
-            .map_err(|e| AppError::internal("counting a sign-up", e))?;
-        let display_name = validate_display_name(&display_name)?;
-        let email =
-            Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
-        let password =
-            Password::parse(&password).map_err(|e| AppError::field("password", e.to_string()))?;
-        let hash = hashing::hash_password(password.expose().to_owned())
-            .await
-            .map_err(|e| AppError::internal("hashing a password", e))?;
-        let user_id = match account::insert_user(&state.pool, &email, &hash, &display_name).await
-        {
+        // Reserved before anything else, one atomic statement per key: parallel sign-ups cannot
+        // pass the limits. Every sign-up counts against the address; only one refused for a
+        // taken address counts against that address's key, so the reservation is given back
+        // otherwise.
+        throttle::reserve(
+            &state.pool,
+            &[
+                (address_key, throttle::SIGN_UPS_PER_ADDRESS),
+                (account_key.clone(), throttle::SIGN_UPS_PER_ACCOUNT),
+            ],
+        )
+        .await?;
+        let created = async {
+            let display_name = validate_display_name(&display_name)?;
+            let email =
+                Email::parse(&email).map_err(|e| AppError::field("email", e.to_string()))?;
+            let password = Password::parse(&password)
+                .map_err(|e| AppError::field("password", e.to_string()))?;
+            let hash = hashing::hash_password(password.expose().to_owned())
+                .await
+                .map_err(|e| AppError::internal("hashing a password", e))?;
+            Ok(account::insert_user(&state.pool, &email, &hash, &display_name).await)
+        }
+        .await;
+        if !matches!(created, Ok(Err(InsertUserError::DuplicateEmail))) {
+            throttle::refund(&state.pool, &account_key, throttle::SIGN_UPS_PER_ACCOUNT)
+                .await
+                .map_err(|e| AppError::internal("giving back a sign-up attempt", e))?;
+        }
+        let user_id = match created? {
             Ok(id) => id,
             Err(InsertUserError::DuplicateEmail) => {
-                throttle::record_failure(&state.pool, &account_key, throttle::SIGN_UPS_PER_ACCOUNT)
-                    .await
-                    .map_err(|e| AppError::internal("counting a refused sign-up", e))?;
                 return Err(AppError::field(
                     "email",
                     "С этим адресом зарегистрироваться нельзя. Если это ваш адрес, войдите в личный кабинет.",

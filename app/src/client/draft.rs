@@ -53,6 +53,12 @@ impl DraftLink {
         }
     }
 
+    /// The form this link belongs to has closed: its values are disposed, and a task that
+    /// outlived it must stop touching them.
+    pub fn gone(&self) -> bool {
+        self.busy.is_disposed()
+    }
+
     /// The draft as read from the device when the form opened it.
     pub fn loaded(&self, item: &Item) {
         self.base.set_value(Some(item.doc()));
@@ -88,7 +94,12 @@ impl DraftLink {
                 break;
             }
             self.saved.set(false);
-            match outbox::save_draft(item, self.base.get_value()).await {
+            let answer = outbox::save_draft(item, self.base.get_value()).await;
+            if self.gone() {
+                // The form closed (submitted, navigated away) while the save was in flight.
+                return;
+            }
+            match answer {
                 Ok(saved) => {
                     self.base.set_value(Some(saved.item.doc()));
                     self.replaced.set(saved.lost);
@@ -126,6 +137,9 @@ impl DraftLink {
             let Some(item) = outbox::load(id).await else {
                 return;
             };
+            if link.gone() {
+                return;
+            }
             let doc = item.doc();
             if link.busy.get_value() {
                 link.stale.set_value(true);

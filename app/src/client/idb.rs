@@ -1,4 +1,5 @@
-//! A minimal IndexedDB key-value store over web-sys: one object store of JSON strings.
+//! A minimal IndexedDB key-value store over web-sys: object stores of JSON strings, and one of
+//! structured-cloned values for files.
 //! The IndexedDB crates on crates.io (idb, indexed_db_futures, rexie) all depend on tokio for
 //! their channels, and tokio must stay out of the wasm build; the few calls needed here are
 //! wrapped by hand, each request turned into a promise.
@@ -9,12 +10,15 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 const DATABASE: &str = "knd";
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 /// The object store of the catalogue copy.
 pub const CATALOGUE: &str = "catalogue";
 /// Drafts and the outbox in one store: an item's status says whether it waits to be sent, so
 /// "submitted" and "queued" are one write, never two.
 pub const ITEMS: &str = "items";
+/// Work kept with its files (claims made offline): structured-cloned objects, not JSON, so a
+/// `File` is stored whole.
+pub const FILES: &str = "files";
 
 /// Resolves with the request's result once it succeeds.
 async fn settle(request: &IdbRequest) -> Result<JsValue, JsValue> {
@@ -69,7 +73,7 @@ async fn open() -> Result<IdbDatabase, JsValue> {
     let upgrading = request.clone();
     let on_upgrade = Closure::once_into_js(move |_: web_sys::Event| {
         if let Ok(db) = upgrading.result().and_then(|r| r.dyn_into::<IdbDatabase>()) {
-            for store in [CATALOGUE, ITEMS] {
+            for store in [CATALOGUE, ITEMS, FILES] {
                 if !db.object_store_names().contains(store) {
                     let _ = db.create_object_store(store);
                 }
@@ -159,4 +163,25 @@ pub async fn delete(store: &str, key: &str) -> Result<(), JsValue> {
     let result = committed(&tx).await;
     db.close();
     result
+}
+
+/// Stores any structured-cloneable value (an object holding `File`s, say) under `key`.
+pub async fn put_value(store: &str, key: &str, value: &JsValue) -> Result<(), JsValue> {
+    let db = open().await?;
+    let tx = db.transaction_with_str_and_mode(store, IdbTransactionMode::Readwrite)?;
+    tx.object_store(store)?
+        .put_with_key(value, &JsValue::from_str(key))?;
+    let result = committed(&tx).await;
+    db.close();
+    result
+}
+
+/// Every value in a store, as stored.
+pub async fn get_all_values(store: &str) -> Result<Vec<JsValue>, JsValue> {
+    let db = open().await?;
+    let tx = db.transaction_with_str(store)?;
+    let request = tx.object_store(store)?.get_all()?;
+    let values = settle(&request).await?;
+    db.close();
+    Ok(js_sys::Array::from(&values).iter().collect())
 }

@@ -21,6 +21,18 @@ pub fn use_online() -> Signal<bool> {
     shown.into()
 }
 
+/// Whether the app believes, right now, that it can reach the server (on the server: `true`).
+pub fn is_online() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        imp::state().get_untracked()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        true
+    }
+}
+
 /// A request to the server failed in transit (no answer at all): the app is offline until a
 /// request succeeds.
 pub fn report_unreachable() {

@@ -24,6 +24,9 @@ pub async fn upload_selected(
 }
 
 #[cfg(feature = "hydrate")]
+pub use browser::{chosen, upload_files};
+
+#[cfg(feature = "hydrate")]
 mod browser {
     use leptos::prelude::window;
     use wasm_bindgen::JsCast;
@@ -36,30 +39,40 @@ mod browser {
     pub async fn upload(
         input: Option<web_sys::HtmlInputElement>,
     ) -> Result<Vec<FileView>, AppError> {
-        let Some(files) = input.and_then(|i| i.files()) else {
+        upload_files(&chosen(input)?).await
+    }
+
+    /// The files chosen in `input`, checked for count and size.
+    pub fn chosen(
+        input: Option<web_sys::HtmlInputElement>,
+    ) -> Result<Vec<web_sys::File>, AppError> {
+        let Some(list) = input.and_then(|i| i.files()) else {
             return Ok(Vec::new());
         };
-        if files.length() == 0 {
-            return Ok(Vec::new());
-        }
-        if files.length() as usize > MAX_FILES {
+        if list.length() as usize > MAX_FILES {
             return Err(AppError::field(
                 FIELD,
                 format!("Можно приложить не больше {MAX_FILES} файлов."),
             ));
         }
+        let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+        if let Some(file) = files.iter().find(|f| f.size() > MAX_FILE_BYTES as f64) {
+            return Err(AppError::field(
+                FIELD,
+                format!("Файл «{}» больше {}.", file.name(), max_size_text()),
+            ));
+        }
+        Ok(files)
+    }
+
+    /// Sends `files` in one request (none: nothing is sent).
+    pub async fn upload_files(files: &[web_sys::File]) -> Result<Vec<FileView>, AppError> {
+        if files.is_empty() {
+            return Ok(Vec::new());
+        }
         let form = web_sys::FormData::new().map_err(|_| AppError::Internal)?;
-        for index in 0..files.length() {
-            let Some(file) = files.get(index) else {
-                continue;
-            };
-            if file.size() > MAX_FILE_BYTES as f64 {
-                return Err(AppError::field(
-                    FIELD,
-                    format!("Файл «{}» больше {}.", file.name(), max_size_text()),
-                ));
-            }
-            form.append_with_blob_and_filename("file", &file, &file.name())
+        for file in files {
+            form.append_with_blob_and_filename("file", file, &file.name())
                 .map_err(|_| AppError::Internal)?;
         }
         let init = web_sys::RequestInit::new();

@@ -161,7 +161,9 @@ pub async fn apply_submissions(
         }
         accepted.push(Accepted {
             op_id,
-            rating_id: Uuid::now_v7(),
+            // Random, not time-ordered: the id is public, and a UUID v7 would tell the moment
+            // of rating that the public pages round to the month.
+            rating_id: Uuid::new_v4(),
             side,
             event,
             submission,

@@ -104,19 +104,6 @@ pub fn client_address() -> String {
         .map_or_else(|| "unknown".to_owned(), |ClientAddress(a)| a)
 }
 
-/// 429 when any of the keys is blocked now.
-pub async fn check(db: &sqlx::PgPool, keys: &[&str]) -> Result<(), AppError> {
-    for key in keys {
-        if let Some(retry_after_secs) = blocked_for(db, key)
-            .await
-            .map_err(|e| AppError::internal("reading the throttle", e))?
-        {
-            return Err(AppError::TooManyRequests { retry_after_secs });
-        }
-    }
-    Ok(())
-}
-
 /// Seconds until the key is unblocked, if it is blocked now.
 pub async fn blocked_for(db: impl PgExecutor<'_>, key: &str) -> sqlx::Result<Option<i64>> {
     let row: Option<(i64,)> = sqlx::query_as(

@@ -259,7 +259,11 @@ pub fn RatePage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(id) = draft_id.get_untracked() {
             leptos::task::spawn_local(async move {
-                if let Some(item) = outbox::load(id).await {
+                let item = outbox::load(id).await;
+                if link.gone() {
+                    return;
+                }
+                if let Some(item) = item {
                     link.loaded(&item);
                     if let Ok(submission) = serde_json::from_value::<Submission>(item.payload) {
                         form.fill(submission);
@@ -340,7 +344,8 @@ pub fn RatePage() -> impl IntoView {
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             if let Ok(queued) = outbox::submit(item, link.base()).await {
-                status.set(queued.status);
+                // The form may have closed meanwhile.
+                status.try_set(queued.status);
                 navigate("/drafts", Default::default());
             }
         });

@@ -13,7 +13,7 @@ use super::store::{self, all, update};
 use super::{backoff_ms, Item, ItemStatus, Outbox};
 use crate::client::network;
 use crate::error::AppError;
-use crate::sync::{Op, Outcome, Status, MAX_BATCH};
+use crate::sync::{batch_len, Op, Outcome, Status, MAX_BATCH};
 
 const EVERY_MS: i32 = 60_000;
 const LOCK: &str = "knd-outbox";
@@ -198,6 +198,9 @@ async fn send_queue(outbox: Outbox, force: bool) {
             .rev() // oldest first
             .take(if one_by_one { 1 } else { MAX_BATCH })
             .collect();
+        // Within the body limit: cut by the payloads' size too.
+        let fits = batch_len(due.iter().map(|i| i.payload.to_string().len()));
+        let due: Vec<Item> = due.into_iter().take(fits).collect();
         if due.is_empty() {
             break;
         }

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::api::organisations::{
     field_name, leave_organisation, my_organisations, OrganisationView,
 };
-use crate::api::representation::claim_organisation;
+use crate::client::kept_claims::{self, Submitted};
 use crate::client::session::use_session;
 use crate::domain::organisation::{OrganisationForm, OrganisationKind};
 use crate::error::AppError;
@@ -23,6 +23,8 @@ pub fn Organisations() -> impl IntoView {
     let list = LocalResource::new(my_organisations);
     // Bumped when a claim is sent, so the list of requests reloads.
     let claims = RwSignal::new(0usize);
+    // Bumped when a claim is kept on the device or one kept is sent or deleted.
+    let kept = RwSignal::new(0usize);
     let leave = Action::new(|id: &String| leave_organisation(id.clone()));
     let session = use_session();
     Effect::new(move |_| {
@@ -60,10 +62,20 @@ pub fn Organisations() -> impl IntoView {
                 Some(Ok(items)) => view! { <InviteColleague organisations=items /> }.into_any(),
                 _ => ().into_any(),
             }}
-            <AddOrganisation on_added=move || {
-                list.refetch();
-                claims.update(|n| *n += 1);
-            } />
+            <AddOrganisation
+                on_added=move || {
+                    list.refetch();
+                    claims.update(|n| *n += 1);
+                }
+                on_kept=move || kept.update(|n| *n += 1)
+            />
+            <KeptClaims
+                refresh=kept
+                on_sent=move || {
+                    list.refetch();
+                    claims.update(|n| *n += 1);
+                }
+            />
         </section>
         <MyRequests refresh=claims />
         <RequestQueue />
@@ -109,7 +121,10 @@ fn OrganisationItem(
 
 /// The form that adds an organisation.
 #[component]
-fn AddOrganisation(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn AddOrganisation(
+    on_added: impl Fn() + Copy + Send + Sync + 'static,
+    on_kept: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
     let kind = RwSignal::new(OrganisationKind::LegalEntity.as_str().to_owned());
     let name = RwSignal::new(String::new());
@@ -118,20 +133,27 @@ fn AddOrganisation(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl I
     let note = RwSignal::new(String::new());
     let files_ref = NodeRef::<leptos::html::Input>::new();
     let local = RwSignal::new(None::<crate::domain::organisation::FormErrors>);
-    // The evidence goes first; the claim names what was stored.
+    // The evidence goes first, the claim names what was stored; without a connection both
+    // are kept on the device and sent later.
     let action = Action::new(move |(form, note): &(OrganisationForm, String)| {
         let (form, note) = (form.clone(), note.clone());
         let input = files_ref.get_untracked();
-        crate::ui::rate::send(async move {
-            let uploaded = crate::client::upload::upload_selected(input).await?;
-            let ids = uploaded.into_iter().map(|f| f.id).collect();
-            claim_organisation(form, note, ids).await
-        })
+        crate::ui::rate::send(kept_claims::submit(form, note, input))
     });
     let added = RwSignal::new(None::<String>);
     Effect::new(move |_| {
-        if let Some(Ok(request)) = action.value().get() {
-            added.set(Some(request.organisation_name));
+        if let Some(Ok(submitted)) = action.value().get() {
+            added.set(Some(match submitted {
+                Submitted::Sent(request) => format!(
+                    "{} {}",
+                    t_string!(i18n, representation.claimed),
+                    request.organisation_name
+                ),
+                Submitted::Kept => {
+                    on_kept();
+                    t_string!(i18n, representation.kept_done).to_owned()
+                }
+            }));
             name.set(String::new());
             inn.set(String::new());
             ogrn.set(String::new());
@@ -229,9 +251,7 @@ fn AddOrganisation(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl I
             />
             <FormError error=server_error />
             <p class="form-success" role="status">
-                {move || {
-                    added.get().map(|n| format!("{} {n}", t_string!(i18n, representation.claimed)))
-                }}
+                {move || added.get()}
             </p>
             <button type="submit" class="button primary" disabled=move || action.pending().get()>
                 {t!(i18n, representation.submit_claim)}
@@ -286,5 +306,90 @@ fn EvidenceField(
                 {move || error.get()}
             </p>
         </div>
+    }
+}
+
+/// Claims kept on this device for want of a connection, with their files: sent as soon as the
+/// app can reach the server (on opening the cabinet and whenever the connection comes back).
+#[component]
+fn KeptClaims(
+    refresh: RwSignal<usize>,
+    on_sent: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let online = crate::client::network::use_online();
+    let claims = LocalResource::new(move || {
+        refresh.track();
+        kept_claims::list()
+    });
+    Effect::new(move |_| {
+        if online.get() {
+            leptos::task::spawn_local(async move {
+                if kept_claims::send_kept().await > 0 {
+                    on_sent();
+                }
+                refresh.update(|n| *n += 1);
+            });
+        }
+    });
+    let discard = move |key: String| {
+        leptos::task::spawn_local(async move {
+            kept_claims::discard(key).await;
+            refresh.update(|n| *n += 1);
+        });
+    };
+    move || {
+        let claims = claims.get().unwrap_or_default();
+        (!claims.is_empty())
+            .then(|| {
+                view! {
+                    <div class="kept-claims" role="region" aria-labelledby="kept-title">
+                        <h3 id="kept-title">{t!(i18n, representation.kept_title)}</h3>
+                        <p class="muted">{t!(i18n, representation.kept_intro)}</p>
+                        <ul class="org-list">
+                            {claims
+                                .into_iter()
+                                .map(|claim| {
+                                    let key = claim.key.clone();
+                                    view! {
+                                        <li class="org">
+                                            <p class="org-name">{claim.form.name}</p>
+                                            <p class="muted">
+                                                {t!(i18n, cabinet.inn)} " " {claim.form.inn} " · "
+                                                {t!(i18n, representation.kept_files)} ": "
+                                                {if claim.file_names.is_empty() {
+                                                    "—".to_owned()
+                                                } else {
+                                                    claim.file_names.join(", ")
+                                                }}
+                                            </p>
+                                            {match claim.refused {
+                                                Some(reason) => {
+                                                    view! { <p class="form-error">{reason}</p> }.into_any()
+                                                }
+                                                None => {
+                                                    view! {
+                                                        <p class="badge badge-queued">
+                                                            {t!(i18n, representation.kept_waiting)}
+                                                        </p>
+                                                    }
+                                                        .into_any()
+                                                }
+                                            }}
+                                            <button
+                                                type="button"
+                                                class="button"
+                                                on:click=move |_| discard(key.clone())
+                                            >
+                                                {t!(i18n, representation.kept_discard)}
+                                            </button>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </div>
+                }
+            })
     }
 }

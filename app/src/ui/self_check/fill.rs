@@ -60,7 +60,11 @@ pub fn SelfCheckFillPage() -> impl IntoView {
     Effect::new(move |_| {
         let id = id.get();
         leptos::task::spawn_local(async move {
-            if let Some(item) = outbox::load(id).await {
+            let item = outbox::load(id).await;
+            if link.gone() {
+                return;
+            }
+            if let Some(item) = item {
                 link.loaded(&item);
                 draft.set(serde_json::from_value(item.payload).ok());
             }
