@@ -450,3 +450,60 @@ async fn a_representative_invites_a_colleague_by_a_one_time_link(pool: PgPool) {
     .await;
     assert_eq!(status, 403);
 }
+
+/// A user whose claim awaits its decision is told why they cannot reply for the business yet;
+/// someone with no claim and no role is refused as before.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_pending_representative_is_told_why_a_reply_is_refused(pool: PgPool) {
+    let app = seeded(&pool).await;
+    // The demo inspector rates the demo business after one of its body's events.
+    let number: String = sqlx::query_scalar(
+        "SELECT e.erknm_number FROM control_event e
+         JOIN organisation o ON o.id = e.organisation_id
+         JOIN control_kind k ON k.id = e.kind_id JOIN control_body b ON b.id = k.body_id
+         JOIN membership m ON m.organisation_id = b.organisation_id
+         JOIN app_user u ON u.id = m.user_id AND u.email = 'inspector@demo.knd.local'
+         WHERE o.inn = $1 AND e.event_type = 'knm'
+           AND NOT EXISTS (SELECT 1 FROM rating r WHERE r.event_id = e.id AND r.side = 'body')
+         ORDER BY e.erknm_number LIMIT 1",
+    )
+    .bind(DEMO_INN)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let inspector = sign_in(&app, "inspector@demo.knd.local", DEMO_PASSWORD).await;
+    let op = json!({ "ops": [{ "op_id": Uuid::now_v7(), "kind": "rating.submit", "payload": {
+        "side": "body",
+        "event": { "by": "register", "number": number },
+        "scores": [
+            { "criterion": "readiness", "score": 9 }, { "criterion": "documents", "score": 8 },
+            { "criterion": "cooperation", "score": 9 }, { "criterion": "remedy", "score": 9 }
+        ],
+    } }] });
+    let (_, answer) = call(&app, "/api/sync/push", op, Some(&inspector)).await;
+    assert_eq!(answer[0]["status"], "applied", "{answer}");
+    let rating: Uuid = answer[0]["result"]["rating_id"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("{answer}"));
+    let body = json!({ "rating_id": rating, "text": "Спасибо за оценку." });
+    let stranger = sign_up(&app, "stranger@example.ru").await;
+    let (status, _) = call(&app, "/api/rating/reply", body.clone(), Some(&stranger)).await;
+    assert_eq!(status, 403);
+    let cookie = sign_up(&app, "pending-reply@example.ru").await;
+    claim_demo(&app, &pool, &cookie).await;
+    let (status, answer) = call(&app, "/api/rating/reply", body, Some(&cookie)).await;
+    assert_eq!(status, 422, "{answer}");
+    assert!(
+        answer
+            .to_string()
+            .contains("Представительство не подтверждено"),
+        "{answer}"
+    );
+    let replies: i64 = sqlx::query_scalar("SELECT count(*) FROM rating_reply WHERE rating_id = $1")
+        .bind(rating)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(replies, 0);
+}

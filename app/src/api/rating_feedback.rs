@@ -304,6 +304,10 @@ pub async fn low_rating_alerts() -> Result<Alerts, AppError> {
     respond(result)
 }
 
+/// Why a user whose claim to the rated business awaits its decision cannot reply yet.
+pub const REPLY_UNCONFIRMED: &str = "Представительство не подтверждено: отвечать от имени \
+    организации можно после того, как запрос на представительство подтвердят.";
+
 /// The rated party's one public reply to a rating: the body's manager for a rating of the
 /// body, the business's representative for a rating of the business. Someone else's rating
 /// answers like an unknown one.
@@ -317,7 +321,15 @@ pub async fn reply(rating_id: String, text: String) -> Result<(), AppError> {
         // Who can reply to nothing is told so whatever the id (which says nothing about it);
         // for everybody else someone else's rating answers exactly like an unknown id.
         let bodies = managed_bodies(&actor);
-        authz::ensure(!bodies.is_empty() || actor.roles.iter().any(|g| g.role == Role::Business))?;
+        let pending = || async {
+            crate::server::representation::pending_organisations(&state.pool, actor.user_id)
+                .await
+                .map_err(|e| AppError::internal("reading pending representations", e))
+        };
+        if bodies.is_empty() && !actor.roles.iter().any(|g| g.role == Role::Business) {
+            // A claim still awaiting its decision is told why below; anyone else is refused.
+            authz::ensure(!pending().await?.is_empty())?;
+        }
         let id = parse_id(&rating_id)?;
         let owner: Option<(String, uuid::Uuid, uuid::Uuid)> = sqlx::query_as(
             "SELECT r.side, b.organisation_id, r.organisation_id
@@ -336,6 +348,9 @@ pub async fn reply(rating_id: String, text: String) -> Result<(), AppError> {
             actor.holds(Role::Business, organisation)
         };
         if !allowed {
+            if side != "business" && pending().await?.contains(&organisation) {
+                return Err(AppError::Invalid(REPLY_UNCONFIRMED.to_owned()));
+            }
             return Err(AppError::NotFound);
         }
         let text = text.trim();
