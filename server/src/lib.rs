@@ -39,10 +39,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(config.statement_timeout()),
             )
             .await?;
+            let files = config.file_store()?;
             http::sessions::spawn_cleanup(maintenance.clone());
             spawn_tombstone_pruning(maintenance.clone());
+            spawn_file_sweeping(maintenance.clone(), files.clone());
             spawn_throttle_pruning(maintenance);
-            let files = config.file_store()?;
             tracing::info!(store = %files.location, "attached files");
             let state = http::build_state(pool, files)?;
             let addr = state.leptos_options.site_addr;
@@ -67,6 +68,23 @@ fn spawn_throttle_pruning(pool: sqlx::PgPool) {
                 Ok(0) => {}
                 Ok(pruned) => tracing::debug!(pruned, "expired sign-in counters forgotten"),
                 Err(error) => tracing::warn!(%error, "pruning sign-in counters failed"),
+            }
+        }
+    });
+}
+
+/// Forgets uploaded files nobody attached within a day, every hour (idempotent on every
+/// instance).
+fn spawn_file_sweeping(pool: sqlx::PgPool, store: app::server::files::FileStore) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+        loop {
+            every.tick().await;
+            let hours = app::server::files::UNATTACHED_HOURS;
+            match app::server::files::sweep_unattached(&pool, &store, hours).await {
+                Ok(0) => {}
+                Ok(swept) => tracing::info!(swept, "unattached uploads forgotten"),
+                Err(error) => tracing::warn!(%error, "sweeping unattached uploads failed"),
             }
         }
     });

@@ -147,6 +147,57 @@ pub async fn delete_file(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<()> 
     Ok(())
 }
 
+/// Files nobody attached are forgotten after this many hours: an upload whose claim never
+/// came (the tab closed, the claim was refused) must not stay on the disk for ever.
+pub const UNATTACHED_HOURS: i64 = 24;
+/// Most files one user may have uploaded and not attached yet (within [`UNATTACHED_HOURS`]):
+/// enough to retry a claim several times, not enough to fill the disk by uploading in a loop.
+pub const MAX_UNATTACHED: i64 = 5 * MAX_FILES as i64;
+
+/// A file is attached when some record names it (today representation evidence; appeals and
+/// complaints will add their tables here).
+const UNATTACHED: &str =
+    "NOT EXISTS (SELECT 1 FROM representation_evidence e WHERE e.file_id = f.id)";
+
+/// How many files this user uploaded within [`UNATTACHED_HOURS`] and has not attached yet.
+pub async fn unattached_count(db: impl PgExecutor<'_>, owner: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM stored_file f
+         WHERE f.owner_id = $1 AND f.created_at >= now() - make_interval(hours => $2::int)
+           AND {UNATTACHED}"
+    ))
+    .bind(owner)
+    .bind(UNATTACHED_HOURS as i32)
+    .fetch_one(db)
+    .await
+}
+
+/// Forgets files not attached within `hours` of their upload: their records first (so none is
+/// handed out again), then their bytes. Answers how many went; at most 1,000 a call.
+pub async fn sweep_unattached(
+    db: &sqlx::PgPool,
+    store: &FileStore,
+    hours: i64,
+) -> sqlx::Result<usize> {
+    let keys: Vec<String> = sqlx::query_scalar(&format!(
+        "DELETE FROM stored_file WHERE id IN (
+             SELECT f.id FROM stored_file f
+             WHERE f.created_at < now() - make_interval(hours => $1::int) AND {UNATTACHED}
+             LIMIT 1000)
+         RETURNING storage_key"
+    ))
+    .bind(hours as i32)
+    .fetch_all(db)
+    .await?;
+    for key in &keys {
+        if let Err(error) = store.delete(key).await {
+            // The record is gone, so nothing can reach these bytes any more.
+            tracing::warn!(%error, key, "deleting an unattached file's bytes failed");
+        }
+    }
+    Ok(keys.len())
+}
+
 /// A file the user may read: its uploader, the admin, and the approved representatives of the
 /// organisation whose representation request it is evidence of. Anything else is `None`, the
 /// same as an unknown id.

@@ -162,6 +162,19 @@ async fn upload(State(state): State<AppState>, session: Session, form: Multipart
         Ok(received) => received,
         Err(response) => return response,
     };
+    // Uploads nobody attaches are swept after a day; until then each user has a ceiling, so
+    // nobody fills the disk by uploading in a loop (parallel uploads may pass it by one batch).
+    match files::unattached_count(&state.pool, actor.user_id).await {
+        Ok(waiting) if waiting + received.len() as i64 > files::MAX_UNATTACHED => {
+            return error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Слишком много загруженных файлов ещё не приложено к запросам. Отправьте запрос \
+                 с уже загруженными файлами или повторите через сутки.",
+            );
+        }
+        Ok(_) => {}
+        Err(e) => return internal("counting unattached files", e),
+    }
     let mut stored: Vec<(String, FileView)> = Vec::with_capacity(received.len());
     for file in received {
         match store_one(&state, actor.user_id, file).await {
