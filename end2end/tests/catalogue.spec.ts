@@ -150,7 +150,10 @@ test("a body's manager edits a FAQ answer in place; an empty answer is explained
 
   // chs-nadzor belongs to the demo manager's body.
   await page.goto("/kinds/chs-nadzor");
+  // The edit buttons are the hydrated page's (they depend on who is signed in, and the page's
+  // code arrives after the main module): opened before that, the answer would close again.
   const faq = page.locator("details.faq").first();
+  await expect(faq.locator("button", { hasText: "Изменить" })).toBeAttached({ timeout: 30_000 });
   await faq.locator("summary").click();
   await faq.getByRole("button", { name: "Изменить" }).click();
   const answer = faq.getByLabel("Ответ");

@@ -46,16 +46,7 @@ async fn rating_op(pool: &PgPool) -> Value {
     .fetch_one(pool)
     .await
     .unwrap();
-    let scores: Vec<Value> = [
-        "courtesy",
-        "competence",
-        "procedure",
-        "clarity",
-        "usefulness",
-    ]
-    .iter()
-    .map(|c| json!({ "criterion": c, "score": 8 }))
-    .collect();
+    let scores = common::business_scores(8);
     json!({
         "op_id": Uuid::now_v7(),
         "kind": "rating.submit",

@@ -217,16 +217,7 @@ impl Fixture {
         use Who::*;
         match path {
             "/api/sync/push" => {
-                let scores: Vec<Value> = [
-                    "courtesy",
-                    "competence",
-                    "procedure",
-                    "clarity",
-                    "usefulness",
-                ]
-                .iter()
-                .map(|c| json!({ "criterion": c, "score": 8 }))
-                .collect();
+                let scores = common::business_scores(8);
                 (
                     json!({ "ops": [{ "op_id": Uuid::now_v7(), "kind": "rating.submit", "payload": {
                         "side": "business", "event": { "by": "register", "number": self.event },

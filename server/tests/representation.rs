@@ -336,16 +336,7 @@ async fn a_pending_representatives_submission_is_rejected_with_its_reason(pool: 
 
 /// A business rating of an event the register does not know (so no event row is needed).
 fn manual_rating(body: &str, organisation: Uuid, date: &str, comment: &str) -> Value {
-    let scores: Vec<Value> = [
-        "courtesy",
-        "competence",
-        "procedure",
-        "clarity",
-        "usefulness",
-    ]
-    .iter()
-    .map(|c| json!({ "criterion": c, "score": 8 }))
-    .collect();
+    let scores = common::business_scores(8);
     json!({
         "side": "business",
         "event": { "by": "manual", "body": body, "kind": "chs-nadzor", "date": date,

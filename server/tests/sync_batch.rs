@@ -44,16 +44,7 @@ fn event(n: usize) -> String {
 }
 
 fn rating(number: &str, comment: &str) -> Value {
-    let scores: Vec<Value> = [
-        "courtesy",
-        "competence",
-        "procedure",
-        "clarity",
-        "usefulness",
-    ]
-    .iter()
-    .map(|c| json!({ "criterion": c, "score": 8 }))
-    .collect();
+    let scores = common::business_scores(8);
     json!({
         "side": "business",
         "event": { "by": "register", "number": number },

@@ -170,3 +170,17 @@ pub async fn sign_in(router: &Router, email: &str, password: &str) -> String {
     assert_eq!(response.status(), 200, "signing in as {email}");
     session_cookie(&response)
 }
+
+/// The business side's five criteria, each scored `score`: the `scores` of a valid rating.
+pub fn business_scores(score: u8) -> Vec<serde_json::Value> {
+    [
+        "courtesy",
+        "competence",
+        "procedure",
+        "clarity",
+        "usefulness",
+    ]
+    .iter()
+    .map(|c| serde_json::json!({ "criterion": c, "score": score }))
+    .collect()
+}
