@@ -913,6 +913,12 @@ async fn public_ratings_name_no_organisation_and_give_months_not_days(pool: PgPo
         })
         .collect();
     assert_eq!(ours.len(), RATERS, "{reviews:?}");
+    // A rating's public id is random: a UUID v7 would carry the moment of rating, which the
+    // page rounds to the month.
+    for review in reviews {
+        let id: Uuid = review["id"].as_str().unwrap().parse().unwrap();
+        assert_eq!(id.get_version_num(), 4, "{review}");
+    }
     let by_body = reviews
         .iter()
         .find(|r| r["side"] == "body")
