@@ -59,7 +59,8 @@ def main() -> None:
     answer = login.getresponse()
     answer.read()
     assert answer.status == 200, answer.status
-    cookie = answer.getheader("set-cookie").split(";")[0]
+    # Every cookie the sign-in set (the session and the device cookie), as a browser sends them.
+    cookie = "; ".join(c.split(";")[0] for c in answer.msg.get_all("set-cookie"))
 
     batches: "queue.Queue[list]" = queue.Queue()
     for start in range(1, total + 1, BATCH):
