@@ -7,6 +7,7 @@ pub mod cache;
 pub mod catalogue;
 pub mod files;
 pub mod organisation;
+pub mod page_cache;
 pub mod password;
 pub mod rating;
 pub mod rating_stats;

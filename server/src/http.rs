@@ -9,6 +9,7 @@ pub mod files;
 pub mod headers;
 pub mod health;
 pub mod open_data;
+pub mod page_cache;
 pub mod request_id;
 pub mod same_origin;
 pub mod server_fn_status;
@@ -63,6 +64,7 @@ pub fn build_state(pool: PgPool, files: app::server::files::FileStore) -> anyhow
         catalogue: Default::default(),
         session_lifetime_secs: app::server::session::ABSOLUTE_LIFETIME_SECS,
         files,
+        pages: Default::default(),
     })
 }
 
@@ -106,6 +108,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell_fn,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            page_cache::serve,
         ))
         .layer(middleware::from_fn(server_fn_status::correct))
         .layer(sessions::layer(state.pool.clone(), config))

@@ -378,7 +378,7 @@ pub async fn reply(rating_id: String, text: String) -> Result<(), AppError> {
                 "На эту оценку уже дан ответ: право на ответ — один раз.".to_owned(),
             ));
         }
-        state.ratings.invalidate();
+        state.activity_changed();
         Ok(())
     }
     .await;
@@ -464,7 +464,7 @@ pub async fn hide(rating_id: String, reason: String) -> Result<(), AppError> {
         if updated.rows_affected() == 0 {
             return Err(AppError::NotFound);
         }
-        state.ratings.invalidate();
+        state.activity_changed();
         Ok(())
     }
     .await;

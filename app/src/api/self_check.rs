@@ -191,6 +191,7 @@ pub async fn reword(requirement_id: String, question: String) -> Result<(), AppE
                 .execute(&state.pool)
                 .await
                 .map_err(|e| AppError::internal("restoring a question", e))?;
+            state.activity_changed();
             return Ok(());
         }
         let question =
@@ -208,6 +209,7 @@ pub async fn reword(requirement_id: String, question: String) -> Result<(), AppE
         .execute(&state.pool)
         .await
         .map_err(|e| AppError::internal("rewording a question", e))?;
+        state.activity_changed();
         Ok(())
     }
     .await;

@@ -20,7 +20,7 @@ pub async fn push(ops: Vec<Op>) -> Result<Vec<Outcome>, AppError> {
             .iter()
             .any(|o| o.status == crate::sync::Status::Applied)
         {
-            state.ratings.invalidate();
+            state.activity_changed();
         }
         Ok(outcomes)
     }

@@ -29,6 +29,17 @@ pub struct AppState {
     pub session_lifetime_secs: i64,
     /// Where attached files are kept.
     pub files: super::files::FileStore,
+    /// Public pages rendered for anonymous visitors.
+    pub pages: Arc<super::page_cache::PageCache>,
+}
+
+impl AppState {
+    /// Something people did (a rating, a reply, a hiding, an evaluation) changed what the
+    /// public rating and the kind pages show: this instance stops serving the old figures.
+    pub fn activity_changed(&self) {
+        self.ratings.invalidate();
+        self.pages.activity_changed();
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

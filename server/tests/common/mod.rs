@@ -50,6 +50,7 @@ pub fn state(pool: PgPool) -> AppState {
         catalogue: Default::default(),
         session_lifetime_secs: app::server::session::ABSOLUTE_LIFETIME_SECS,
         files: file_store(),
+        pages: Default::default(),
     }
 }
 

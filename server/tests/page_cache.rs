@@ -1,0 +1,99 @@
+//! Public pages kept per catalogue version and language (`http::page_cache`): what a visitor
+//! gets from the cache is the page a fresh render would give, with its own CSP nonce.
+
+mod common;
+
+use axum::{body::Body, http::Request};
+use common::{body_text, header, router, send};
+use sqlx::PgPool;
+
+/// The nonce the CSP header allows for this response.
+fn csp_nonce(response: &axum::response::Response) -> String {
+    let csp = header(response, "content-security-policy");
+    let start = csp.find("'nonce-").expect("a nonce in the CSP") + "'nonce-".len();
+    csp[start..].split('\'').next().unwrap().to_owned()
+}
+
+async fn page(app: &axum::Router, path: &str, cookie: Option<&str>) -> (String, String) {
+    let mut request = Request::get(path);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = send(app, request.body(Body::empty()).unwrap()).await;
+    assert_eq!(response.status(), 200, "{path}");
+    let nonce = csp_nonce(&response);
+    (nonce, body_text(response).await)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_kept_page_is_the_same_page_with_its_own_nonce(pool: PgPool) {
+    server::seed::seed_demo(&pool).await.unwrap();
+    let app = router(pool);
+    let (first_nonce, first) = page(&app, "/kinds/chs-nadzor", None).await;
+    let (second_nonce, second) = page(&app, "/kinds/chs-nadzor", None).await;
+    assert_ne!(first_nonce, second_nonce);
+    assert!(second.contains(&format!("nonce=\"{second_nonce}\"")));
+    assert!(
+        !second.contains(&first_nonce),
+        "the first response's nonce leaked"
+    );
+    assert_eq!(
+        first.replace(&first_nonce, "N"),
+        second.replace(&second_nonce, "N")
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_catalogue_edit_shows_at_once(pool: PgPool) {
+    server::seed::seed_demo(&pool).await.unwrap();
+    let app = router(pool.clone());
+    let (_, before) = page(&app, "/kinds/chs-nadzor", None).await;
+    assert!(!before.contains("Новый вопрос кэша"));
+    // Written as the editor writes: under the catalogue's lock, with a new version.
+    let mut tx = pool.begin().await.unwrap();
+    app::server::catalogue::lock_for_writing(&mut tx)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE faq SET question = 'Новый вопрос кэша?', version = nextval('catalogue_version')
+         WHERE id = (SELECT f.id FROM faq f JOIN control_kind k ON k.id = f.kind_id
+                     WHERE k.slug = 'chs-nadzor' ORDER BY f.sort LIMIT 1)",
+    )
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (_, after) = page(&app, "/kinds/chs-nadzor", None).await;
+    assert!(after.contains("Новый вопрос кэша?"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn each_language_is_kept_apart(pool: PgPool) {
+    server::seed::seed_demo(&pool).await.unwrap();
+    let app = router(pool);
+    let (_, ru) = page(&app, "/bodies", None).await;
+    let (_, en) = page(&app, "/bodies", Some("knd_locale=en")).await;
+    let (_, ru_again) = page(&app, "/bodies", Some("knd_locale=ru")).await;
+    assert!(ru.contains(r#"<html lang="ru""#));
+    assert!(en.contains(r#"<html lang="en""#));
+    assert!(ru_again.contains(r#"<html lang="ru""#));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_search_is_kept_per_query(pool: PgPool) {
+    server::seed::seed_demo(&pool).await.unwrap();
+    let app = router(pool);
+    let fire_query = "/search?q=%D0%BF%D0%BE%D0%B6%D0%B0%D1%80";
+    let (fire_nonce, fire) = page(&app, fire_query, None).await;
+    let (housing_nonce, housing) =
+        page(&app, "/search?q=%D0%B6%D0%B8%D0%BB%D0%B8%D1%89", None).await;
+    assert_ne!(
+        fire.replace(&fire_nonce, "N"),
+        housing.replace(&housing_nonce, "N")
+    );
+    let (again_nonce, fire_again) = page(&app, fire_query, None).await;
+    assert_eq!(
+        fire.replace(&fire_nonce, "N"),
+        fire_again.replace(&again_nonce, "N")
+    );
+}
