@@ -109,6 +109,26 @@ fn Document() -> impl IntoView {
                         view=catalogue::kind_detail()
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/kinds/:slug/requirements")
+                        view=catalogue::kind_requirements()
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/kinds/:slug/faq")
+                        view=catalogue::kind_faq()
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/kinds/:slug/violations")
+                        view=catalogue::kind_violations()
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/kinds/:slug/checklist")
+                        view=catalogue::kind_checklist()
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/discussions") view=catalogue::discussions() />
                     <Route path=path!("/programmes") view=catalogue::programmes() />
                     <Route path=path!("/reports") view=catalogue::reports() />

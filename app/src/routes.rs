@@ -75,7 +75,9 @@ mod pages {
         cabinet::CabinetPage,
         catalogue::{
             bodies::{BodiesPage, BodyDetailPage},
-            kinds::{KindDetailPage, KindsPage},
+            kinds::{
+                KindDetailPage, KindFaqPage, KindRequirementsPage, KindViolationsPage, KindsPage,
+            },
             lists::{DiscussionsPage, NewsPage, ProgrammesPage, ReportsPage},
             risk::RiskPage,
             search::SearchPage,
@@ -86,7 +88,7 @@ mod pages {
         representation::{InvitationPage, RepresentationsPage},
         self_check::{
             body::BodySelfChecksPage, evaluate::EvaluatePage, fill::SelfCheckFillPage,
-            report::ReportPage, SelfCheckPage,
+            kind_section::KindChecklistPage, report::ReportPage, SelfCheckPage,
         },
     };
 }
@@ -97,6 +99,10 @@ page_group!(catalogue / catalogue_pages {
     BodyDetail (body_detail) => BodyDetailPage,
     Kinds (kinds) => KindsPage,
     KindDetail (kind_detail) => KindDetailPage,
+    KindRequirements (kind_requirements) => KindRequirementsPage,
+    KindFaq (kind_faq) => KindFaqPage,
+    KindViolations (kind_violations) => KindViolationsPage,
+    KindChecklist (kind_checklist) => KindChecklistPage,
     Discussions (discussions) => DiscussionsPage,
     Programmes (programmes) => ProgrammesPage,
     Reports (reports) => ReportsPage,
@@ -209,6 +215,7 @@ mod tests {
             ("/about", Some(Group::Catalogue)),
             ("/bodies/mchs", Some(Group::Catalogue)),
             ("/kinds/chs-nadzor?tab=1", Some(Group::Catalogue)),
+            ("/kinds/chs-nadzor/faq", Some(Group::Catalogue)),
             ("/search?q=пожар", Some(Group::Catalogue)),
             ("/login", Some(Group::Account)),
             ("/signup", Some(Group::Account)),

@@ -30,7 +30,13 @@ test("bodies, a body and one of its kinds of control read online", async ({ page
   ]) {
     await expect(page.getByRole("heading", { level: 2, name: section })).toBeVisible();
   }
-  const faq = page.locator("details.faq").first();
+  // The answers have a page of their own; a question on the kind's page leads to its answer.
+  const question = page.locator("#faq li a").first();
+  const questionText = (await question.textContent())!;
+  await question.click();
+  await expect(page).toHaveURL(/\/kinds\/[a-z0-9-]+\/faq#faq-/);
+  await expect(page.getByRole("heading", { level: 1, name: "Частые вопросы" })).toBeVisible();
+  const faq = page.locator("details.faq").filter({ hasText: questionText }).first();
   await faq.locator("summary").click();
   await expect(faq.locator("p").first()).toBeVisible();
   await expectNoErrors(errors);
@@ -84,11 +90,16 @@ test("after one online visit the catalogue works offline, and an admin's edit ar
   await page.locator("main ul a[href^='/kinds/']").first().click();
   await expect(page.getByRole("heading", { level: 2, name: "Частые вопросы" })).toBeVisible();
   await expect(page.getByRole("heading", { level: 2, name: "Типовые нарушения" })).toBeVisible();
+  await page.getByRole("link", { name: "Все вопросы с ответами" }).click();
+  await expect(page).toHaveURL(/\/faq$/);
   const kindUrl = page.url();
   const faq = page.locator("details.faq").first();
   const faqId = (await faq.getAttribute("id"))!.replace("faq-", "");
   await faq.locator("summary").click();
   await expect(faq.locator("p").first()).toBeVisible();
+  await page.goBack();
+  await page.getByRole("link", { name: /Все типовые нарушения/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Типовые нарушения" })).toBeVisible();
   expect(await page.locator("article.violation").count()).toBeGreaterThanOrEqual(5);
 
   await page.getByRole("navigation", { name: "Основная навигация" }).getByRole("link", { name: "Поиск" }).click();
@@ -149,7 +160,7 @@ test("a body's manager edits a FAQ answer in place; an empty answer is explained
   await expect(page).toHaveURL(/\/cabinet$/);
 
   // chs-nadzor belongs to the demo manager's body.
-  await page.goto("/kinds/chs-nadzor");
+  await page.goto("/kinds/chs-nadzor/faq");
   // The edit buttons are the hydrated page's (they depend on who is signed in, and the page's
   // code arrives after the main module): opened before that, the answer would close again.
   const faq = page.locator("details.faq").first();
@@ -200,7 +211,7 @@ test("a body's manager edits a FAQ answer in place; an empty answer is explained
   await page.goto("/bodies/vetkom");
   await expect(page.getByRole("heading", { name: "Часы приёма" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Изменить сведения об органе" })).toHaveCount(0);
-  await page.goto("/kinds/veterinarnyj-nadzor");
+  await page.goto("/kinds/veterinarnyj-nadzor/faq");
   await page.locator("details.faq").first().locator("summary").click();
   await expect(page.getByRole("button", { name: "Изменить" })).toHaveCount(0);
   await expectNoErrors(errors.filter((e) => !/status of 4\d\d/.test(e)));
@@ -216,7 +227,7 @@ test("a body's manager adds a requirement and a news item, edits one and deletes
   await expect(page).toHaveURL(/\/cabinet$/);
 
   // A requirement of one of the acts of chs-nadzor (the demo manager's body runs it).
-  await page.goto("/kinds/chs-nadzor");
+  await page.goto("/kinds/chs-nadzor/requirements");
   await page.getByRole("button", { name: "Добавить требование" }).click();
   const form = page.locator("form").filter({ has: page.getByLabel("Текст требования") });
   await form.getByLabel("Нормативный акт").selectOption({ index: 1 });

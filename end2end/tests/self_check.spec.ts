@@ -55,7 +55,7 @@ test("a business self-assesses offline over a reload, evaluates two requirements
   const withheld = (await publishedNow()).find((e) => e.requirement_id === evaluatedId)!;
   expect(withheld.withheld).toBe(true);
   expect(withheld.count).toBeNull();
-  await page.goto(`/kinds/${KIND}#checklist`);
+  await page.goto(`/kinds/${KIND}/checklist`);
   await expect(page.locator(`#cq-${evaluatedId} .figures`)).toContainText("меньше 5 оценок");
   // Five other entrepreneurs evaluate it: now it has figures, and ours must add exactly one.
   const others = await playwright.request.newContext({ baseURL: `http://127.0.0.1:${E2E_PORT}` });
@@ -158,7 +158,7 @@ test("a business self-assesses offline over a reload, evaluates two requirements
   expect(b.clarity).toBeNull();
 
   // The kind page shows them to everybody.
-  await page.goto(`/kinds/${KIND}#checklist`);
+  await page.goto(`/kinds/${KIND}/checklist`);
   await expect(page.locator(`#cq-${firstId} .figures`)).toContainText(`оценок: ${a.count}`);
   await expect(page.locator(`#cq-${secondId} .figures`)).toContainText("меньше 5 оценок");
 

@@ -97,3 +97,24 @@ async fn a_search_is_kept_per_query(pool: PgPool) {
         fire_again.replace(&again_nonce, "N")
     );
 }
+
+/// Issue 14's budget for phones: a kind's page, hydration data included, stays under 60 KB;
+/// the long sections have pages of their own.
+#[sqlx::test(migrations = "../migrations")]
+async fn every_demo_kind_page_is_under_60_kb(pool: PgPool) {
+    server::seed::seed_demo(&pool).await.unwrap();
+    let slugs: Vec<String> = sqlx::query_scalar("SELECT slug FROM control_kind ORDER BY slug")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(slugs.len() >= 8, "{slugs:?}");
+    let app = router(pool);
+    for slug in slugs {
+        let (_, html) = page(&app, &format!("/kinds/{slug}"), None).await;
+        assert!(html.len() < 60_000, "/kinds/{slug}: {} bytes", html.len());
+        for part in ["faq", "violations", "checklist"] {
+            let (_, html) = page(&app, &format!("/kinds/{slug}/{part}"), None).await;
+            assert!(html.contains("<h1"), "/kinds/{slug}/{part}");
+        }
+    }
+}

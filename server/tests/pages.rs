@@ -275,7 +275,7 @@ async fn catalogue_pages_with_editing_render_completely_on_the_server(pool: PgPo
         ("/discussions", "discussion-"),
         ("/programmes", "programme-"),
         ("/reports", "report-"),
-        ("/kinds/chs-nadzor", "req-"),
+        ("/kinds/chs-nadzor/requirements", "req-"),
         ("/ratings/feedback", "rating-"),
     ] {
         let response = tokio::time::timeout(std::time::Duration::from_secs(20), get(&app, path))

@@ -783,7 +783,7 @@ async fn published(app: &Router, requirement: &str) -> (Value, String, Value, St
         .unwrap()
         .clone();
     assert_eq!(item, from_fn, "the API and the page show the same");
-    let html = common::body_text(common::get(app, &format!("/kinds/{KIND}")).await).await;
+    let html = common::body_text(common::get(app, &format!("/kinds/{KIND}/checklist")).await).await;
     let start = html
         .find(&format!("id=\"cq-{requirement}\""))
         .expect("the question is on the kind page");

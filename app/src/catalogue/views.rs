@@ -109,6 +109,76 @@ pub struct KindPage {
     pub updated_on: String,
 }
 
+/// The pages of a kind: the overview and the sections too long for it. The overview keeps
+/// its HTML small for phones (issue 14: under 60 KB with its hydration data), so it lists the
+/// acts (with how many requirements each sets), the questions of the FAQ and the typical
+/// violations, and the requirements, answers and violations have pages of their own; so has the
+/// checklist (`/kinds/{slug}/checklist`, `ui::self_check::kind_section`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindPart {
+    Overview,
+    Requirements,
+    Faq,
+    Violations,
+}
+
+impl KindPart {
+    /// The address of this part of the kind `slug`.
+    pub fn href(self, slug: &str) -> String {
+        match self {
+            KindPart::Overview => format!("/kinds/{slug}"),
+            KindPart::Requirements => format!("/kinds/{slug}/requirements"),
+            KindPart::Faq => format!("/kinds/{slug}/faq"),
+            KindPart::Violations => format!("/kinds/{slug}/violations"),
+        }
+    }
+}
+
+impl KindPage {
+    /// The page with only what `part` shows: the data a page carries for hydration is what it
+    /// renders, so the rest is dropped before it is rendered.
+    pub fn part(mut self, part: KindPart) -> Self {
+        let keep_lists = part == KindPart::Overview;
+        if !keep_lists {
+            self.officials.clear();
+            self.documents.clear();
+            self.indicators.clear();
+        }
+        match part {
+            KindPart::Overview => {
+                // The overview counts each act's requirements; their text is on their page.
+                for a in &mut self.acts {
+                    for r in &mut a.requirements {
+                        *r = RequirementRow {
+                            id: std::mem::take(&mut r.id),
+                            ..Default::default()
+                        };
+                    }
+                }
+                for f in &mut self.faq {
+                    f.answer.clear();
+                }
+                for v in &mut self.violations {
+                    v.violation.how_to_avoid.clear();
+                    v.violation.how_to_fix.clear();
+                    v.requirement.clear();
+                }
+            }
+            KindPart::Requirements => {
+                self.faq.clear();
+                self.violations.clear();
+            }
+            KindPart::Faq => {
+                self.acts.clear();
+                self.violations.clear();
+            }
+            // Violations cite their requirements, and the editor chooses among them.
+            KindPart::Violations => self.faq.clear(),
+        }
+        self
+    }
+}
+
 /// A dated item of a list (discussion, programme, report, news) with its body and kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

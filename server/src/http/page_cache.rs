@@ -33,8 +33,11 @@ pub fn freshness_of(path: &str, has_query: bool) -> Option<Freshness> {
         | ["reports"]
         | ["news"]
         | ["search"] => Some(Freshness::Catalogue),
-        // The kind page shows what businesses think of its requirements.
-        ["kinds", _] => Some(Freshness::Activity),
+        // The kind's checklist shows what businesses think of its requirements; its other
+        // pages are kept on the same terms for simplicity.
+        ["kinds", _] | ["kinds", _, "requirements" | "faq" | "violations" | "checklist"] => {
+            Some(Freshness::Activity)
+        }
         ["ratings"] | ["ratings", "feedback"] | ["ratings", "methodology"] => {
             Some(Freshness::Activity)
         }
@@ -151,6 +154,7 @@ mod tests {
             "/api/v1/catalogue/changes",
             "/invitation/x",
             "/kinds/x/y",
+            "/kinds/x/faq/more",
         ] {
             let (path, query) = private.split_once('?').unwrap_or((private, ""));
             assert_eq!(freshness_of(path, !query.is_empty()), None, "{private}");

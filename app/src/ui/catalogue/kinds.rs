@@ -1,6 +1,8 @@
 //! `/kinds` and `/kinds/{slug}`: kinds of control with everything an entrepreneur needs to know
 //! before an inspection: officials, documents requested, acts and their mandatory requirements,
-//! risk indicators, FAQ and typical violations.
+//! risk indicators, FAQ and typical violations. The long sections (answers to the FAQ, typical
+//! violations, the checklist with its figures) have pages of their own under the kind's address,
+//! so the kind's page stays light on a phone.
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -11,7 +13,7 @@ use super::{date, LoadError, OfflineCopyNote, Updated};
 use crate::api::catalogue::{catalogue_kind, catalogue_kinds};
 use crate::catalogue::model::{ActRow, OfficialRow, RequirementRow, ViolationRow};
 use crate::catalogue::views;
-use crate::catalogue::views::KindPage;
+use crate::catalogue::views::{KindPage, KindPart};
 use crate::client::offline_catalogue::or_device;
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -71,13 +73,36 @@ pub fn KindsPage() -> impl IntoView {
 
 #[component]
 pub fn KindDetailPage() -> impl IntoView {
+    kind_part_page(KindPart::Overview)
+}
+
+#[component]
+pub fn KindRequirementsPage() -> impl IntoView {
+    kind_part_page(KindPart::Requirements)
+}
+
+#[component]
+pub fn KindFaqPage() -> impl IntoView {
+    kind_part_page(KindPart::Faq)
+}
+
+#[component]
+pub fn KindViolationsPage() -> impl IntoView {
+    kind_part_page(KindPart::Violations)
+}
+
+/// A page of the kind in the address: online from the server, offline from the device copy,
+/// with only the data of `part`.
+fn kind_part_page(part: KindPart) -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let kind = Resource::new(
         move || params.read().get("slug").unwrap_or_default(),
-        |slug| async move {
+        move |slug| async move {
             let online = catalogue_kind(slug.clone()).await;
-            or_device(online, move |s| views::kind(s, &slug)).await
+            or_device(online, move |s| views::kind(s, &slug))
+                .await
+                .map(|page| page.part(part))
         },
     );
     view! {
@@ -86,7 +111,18 @@ pub fn KindDetailPage() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match kind.await {
-                    Ok(page) => view! { <KindView page=page /> }.into_any(),
+                    Ok(page) => {
+                        match part {
+                            KindPart::Overview => view! { <KindView page=page /> }.into_any(),
+                            KindPart::Requirements => {
+                                view! { <KindRequirements page=page /> }.into_any()
+                            }
+                            KindPart::Faq => view! { <KindFaq page=page /> }.into_any(),
+                            KindPart::Violations => {
+                                view! { <KindViolations page=page /> }.into_any()
+                            }
+                        }
+                    }
                     Err(error) => view! { <LoadError error=error /> }.into_any(),
                 }
             })}
@@ -94,32 +130,16 @@ pub fn KindDetailPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn KindView(page: KindPage) -> impl IntoView {
-    let i18n = use_i18n();
-    let k = page.kind;
-    let description = k.description.clone();
-    // Edit buttons for the body's manager and the admin; asked in the browser only.
-    let editable = {
-        let slug = k.slug.clone();
-        super::asked_in_browser(move || crate::api::catalogue_edit::can_edit_kind(slug.clone()))
-    };
-    // Acts to choose for a requirement; requirements (with their place in the act) for a
-    // typical violation.
-    let act_choices = Signal::stored(
-        page.acts
-            .iter()
-            .map(|a| {
-                (
-                    a.act.id.clone(),
-                    format!("{} № {}", a.act.title, a.act.number),
-                )
-            })
-            .collect::<Vec<_>>(),
-    );
-    let requirement_choices = Signal::stored(
-        page.acts
-            .iter()
+/// Edit buttons for the body's manager and the admin; asked in the browser only.
+fn editable_kind(slug: &str) -> Signal<bool> {
+    let slug = slug.to_owned();
+    super::asked_in_browser(move || crate::api::catalogue_edit::can_edit_kind(slug.clone()))
+}
+
+/// Requirements (with their place in the act) to choose for a typical violation.
+fn requirement_choices(acts: &[views::ActView]) -> Signal<Vec<(String, String)>> {
+    Signal::stored(
+        acts.iter()
             .flat_map(|a| {
                 a.requirements.iter().map(move |r| {
                     (
@@ -129,7 +149,39 @@ fn KindView(page: KindPage) -> impl IntoView {
                 })
             })
             .collect::<Vec<_>>(),
-    );
+    )
+}
+
+/// The heading of a section page: where it belongs, its title, the kind's name.
+#[component]
+fn PartHeading(page: KindPage, title: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let k = page.kind;
+    view! {
+        <Title text=format!("{title} — {}", k.short_name) />
+        <p class="breadcrumbs">
+            <A href="/kinds">{t!(i18n, catalogue.kinds_title)}</A>
+            " · "
+            <A href=format!("/bodies/{}", page.body.slug)>{page.body.name.clone()}</A>
+            " · "
+            <A href=KindPart::Overview.href(&k.slug)>{k.short_name.clone()}</A>
+        </p>
+        <h1>{title}</h1>
+        <p class="lead">{t!(i18n, catalogue.part_of)} ": " {k.name.clone()}</p>
+        <Updated on=page.updated_on />
+    }
+}
+
+#[component]
+fn KindView(page: KindPage) -> impl IntoView {
+    let i18n = use_i18n();
+    let k = page.kind;
+    let description = k.description.clone();
+    let editable = editable_kind(&k.slug);
+    let requirements_href = KindPart::Requirements.href(&k.slug);
+    let requirement_total: usize = page.acts.iter().map(|a| a.requirements.len()).sum();
+    let faq_href = KindPart::Faq.href(&k.slug);
+    let violations_href = KindPart::Violations.href(&k.slug);
     view! {
         <Title text=k.name.clone() />
         <Meta name="description" content=description />
@@ -146,6 +198,7 @@ fn KindView(page: KindPage) -> impl IntoView {
                 <a href="#officials">{t!(i18n, catalogue.officials)}</a>
                 <a href="#documents">{t!(i18n, catalogue.documents)}</a>
                 <a href="#acts">{t!(i18n, catalogue.acts)}</a>
+                <a href="#checklist">{t!(i18n, self_check.kind_section)}</a>
                 <a href="#indicators">{t!(i18n, catalogue.indicators)}</a>
                 <a href="#faq">{t!(i18n, catalogue.faq)}</a>
                 <a href="#violations">{t!(i18n, catalogue.violations)}</a>
@@ -214,9 +267,158 @@ fn KindView(page: KindPage) -> impl IntoView {
 
             <section id="acts" aria-labelledby="acts-title">
                 <h2 id="acts-title">{t!(i18n, catalogue.acts)}</h2>
-                <ul class="plain">
+                <ul class="part-list">
                     {page
                         .acts
+                        .into_iter()
+                        .map(|a| {
+                            let count = a.requirements.len();
+                            view! {
+                                <li id=format!("act-{}", a.act.id)>
+                                    <A href=format!(
+                                        "{requirements_href}#act-{}",
+                                        a.act.id,
+                                    )>
+                                        {format!(
+                                            "{} № {} от {}",
+                                            a.act.title,
+                                            a.act.number,
+                                            date(&a.act.adopted_on),
+                                        )}
+                                    </A>
+                                    <span class="muted">
+                                        " · " {t!(i18n, catalogue.requirements)} ": " {count}
+                                    </span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+                <p>
+                    <A href=requirements_href
+                        .clone()>
+                        {t!(i18n, catalogue.all_requirements)} " (" {requirement_total} ")"
+                    </A>
+                </p>
+            </section>
+
+            <section id="checklist" aria-labelledby="checklist-title">
+                <h2 id="checklist-title">{t!(i18n, self_check.kind_section)}</h2>
+                <p>{t!(i18n, self_check.kind_lead)}</p>
+                <p>
+                    <A href=format!(
+                        "/kinds/{}/checklist",
+                        k.slug,
+                    )>{t!(i18n, catalogue.checklist_open)}</A>
+                    " · "
+                    <a href="/self-check">{t!(i18n, self_check.kind_start)}</a>
+                </p>
+            </section>
+
+            <section id="indicators" aria-labelledby="indicators-title">
+                <h2 id="indicators-title">{t!(i18n, catalogue.indicators)}</h2>
+                <ul>
+                    {page
+                        .indicators
+                        .into_iter()
+                        .map(|i| {
+                            view! {
+                                <EditableRow
+                                    entity="risk_indicator"
+                                    dom_id=format!("indicator-{}", i.id)
+                                    id=i.id.clone()
+                                    values=vec![("text", i.text)]
+                                    editable=editable
+                                    render=|v, _| value(v, "text").to_owned().into_any()
+                                />
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+                <AddRow
+                    entity="risk_indicator"
+                    parent=k.slug.clone()
+                    editable=editable
+                    render=|v, _| value(v, "text").to_owned().into_any()
+                    label=Signal::derive(move || {
+                        t_string!(i18n, catalogue.add_indicator).to_owned()
+                    })
+                    dom_prefix="indicator"
+                />
+            </section>
+
+            <section id="faq" aria-labelledby="faq-title">
+                <h2 id="faq-title">{t!(i18n, catalogue.faq)}</h2>
+                <ul class="part-list">
+                    {page
+                        .faq
+                        .into_iter()
+                        .map(|f| {
+                            view! {
+                                <li>
+                                    <A href=format!("{faq_href}#faq-{}", f.id)>{f.question}</A>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+                <p>
+                    <A href=faq_href.clone()>{t!(i18n, catalogue.all_faq)}</A>
+                </p>
+            </section>
+
+            <section id="violations" aria-labelledby="violations-title">
+                <h2 id="violations-title">{t!(i18n, catalogue.violations)}</h2>
+                <ul class="part-list">
+                    {page
+                        .violations
+                        .into_iter()
+                        .map(|v| {
+                            view! {
+                                <li>
+                                    <A href=format!(
+                                        "{violations_href}#violation-{}",
+                                        v.violation.id,
+                                    )>{v.violation.what_goes_wrong}</A>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+                <p>
+                    <A href=violations_href.clone()>{t!(i18n, catalogue.all_violations)}</A>
+                </p>
+            </section>
+        </article>
+    }
+}
+
+/// `/kinds/{slug}/requirements`: the acts and the mandatory requirements each sets; the
+/// body's staff edit them here.
+#[component]
+fn KindRequirements(page: KindPage) -> impl IntoView {
+    let i18n = use_i18n();
+    let k = page.kind.clone();
+    let editable = editable_kind(&k.slug);
+    // Acts to choose for a requirement.
+    let act_choices = Signal::stored(
+        page.acts
+            .iter()
+            .map(|a| {
+                (
+                    a.act.id.clone(),
+                    format!("{} № {}", a.act.title, a.act.number),
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
+    let acts = page.acts.clone();
+    view! {
+        <article class="catalogue-page">
+            <PartHeading page=page title=t_string!(i18n, catalogue.acts).to_owned() />
+            <section id="acts" aria-label=move || t_string!(i18n, catalogue.acts)>
+                <ul class="plain">
+                    {acts
                         .into_iter()
                         .map(|a| {
                             let requirements = a.requirements;
@@ -277,58 +479,46 @@ fn KindView(page: KindPage) -> impl IntoView {
                 />
             </section>
 
-            <crate::ui::self_check::kind_section::KindChecklist
-                slug=k.slug.clone()
-                editable=editable
-            />
+        </article>
+    }
+}
 
-            <section id="indicators" aria-labelledby="indicators-title">
-                <h2 id="indicators-title">{t!(i18n, catalogue.indicators)}</h2>
-                <ul>
-                    {page
-                        .indicators
-                        .into_iter()
-                        .map(|i| {
-                            view! {
-                                <EditableRow
-                                    entity="risk_indicator"
-                                    dom_id=format!("indicator-{}", i.id)
-                                    id=i.id.clone()
-                                    values=vec![("text", i.text)]
-                                    editable=editable
-                                    render=|v, _| value(v, "text").to_owned().into_any()
-                                />
-                            }
-                        })
-                        .collect_view()}
-                </ul>
-                <AddRow
-                    entity="risk_indicator"
-                    parent=k.slug.clone()
-                    editable=editable
-                    render=|v, _| value(v, "text").to_owned().into_any()
-                    label=Signal::derive(move || {
-                        t_string!(i18n, catalogue.add_indicator).to_owned()
-                    })
-                    dom_prefix="indicator"
-                />
-            </section>
-
-            <section id="faq" aria-labelledby="faq-title">
-                <h2 id="faq-title">{t!(i18n, catalogue.faq)}</h2>
-                {page
-                    .faq
+/// `/kinds/{slug}/faq`: every question with its answer; the body's staff edit them here.
+#[component]
+fn KindFaq(page: KindPage) -> impl IntoView {
+    let i18n = use_i18n();
+    let slug = page.kind.slug.clone();
+    let editable = editable_kind(&slug);
+    let faq = page.faq.clone();
+    view! {
+        <article class="catalogue-page">
+            <PartHeading page=page title=t_string!(i18n, catalogue.faq).to_owned() />
+            <section id="faq" aria-label=move || t_string!(i18n, catalogue.faq)>
+                {faq
                     .into_iter()
                     .map(|f| view! { <super::faq_edit::FaqEntry faq=f editable=editable /> })
                     .collect_view()}
-                <super::faq_edit::AddFaq kind_slug=k.slug.clone() editable=editable />
+                <super::faq_edit::AddFaq kind_slug=slug editable=editable />
             </section>
+        </article>
+    }
+}
 
-            <section id="violations" aria-labelledby="violations-title">
-                <h2 id="violations-title">{t!(i18n, catalogue.violations)}</h2>
+/// `/kinds/{slug}/violations`: typical violations with the requirement each breaks, how to
+/// avoid and how to fix it.
+#[component]
+fn KindViolations(page: KindPage) -> impl IntoView {
+    let i18n = use_i18n();
+    let slug = page.kind.slug.clone();
+    let editable = editable_kind(&slug);
+    let requirement_choices = requirement_choices(&page.acts);
+    let violations = page.violations.clone();
+    view! {
+        <article class="catalogue-page">
+            <PartHeading page=page title=t_string!(i18n, catalogue.violations).to_owned() />
+            <section id="violations" aria-label=move || t_string!(i18n, catalogue.violations)>
                 <ul class="plain">
-                    {page
-                        .violations
+                    {violations
                         .into_iter()
                         .map(|v| {
                             view! {
@@ -348,7 +538,7 @@ fn KindView(page: KindPage) -> impl IntoView {
                 </ul>
                 <AddRow
                     entity="typical_violation"
-                    parent=k.slug.clone()
+                    parent=slug
                     editable=editable
                     choices=requirement_choices
                     render=violation

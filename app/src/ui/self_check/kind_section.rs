@@ -1,8 +1,15 @@
-//! The kind page's checklist section: the self-assessment questions of the kind, what
-//! businesses think of each requirement (published figures of seed 001), a link to evaluate it,
-//! and for the body's manager and the admin a way to reword a question.
+//! `/kinds/{slug}/checklist`: the self-assessment questions of a kind, what businesses think
+//! of each requirement (published figures of seed 001), a link to evaluate it, and for the
+//! body's manager and the admin a way to reword a question.
+//!
+//! The page has one resource, created by the page itself. A resource created inside another
+//! resource's `Suspense` is created anew whenever that `Suspense` renders again on the server
+//! (which happens), and the browser then hydrates with the first, abandoned copy's result:
+//! that was the rare «hydration error at ErrorNotice» of the kind page.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{percent, roubles};
 use crate::api::self_check::{checklists, evaluations, reword};
@@ -10,67 +17,83 @@ use crate::domain::self_check::{Aggregate, Question};
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
-pub fn KindChecklist(slug: String, editable: Signal<bool>) -> impl IntoView {
+pub fn KindChecklistPage() -> impl IntoView {
     let i18n = use_i18n();
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let version = RwSignal::new(0u32);
-    let slug = StoredValue::new(slug);
     let data = Resource::new(
-        move || version.get(),
-        move |_| async move {
-            let slug = slug.get_value();
+        move || (slug.get(), version.get()),
+        move |(slug, _)| async move {
             let lists = checklists(vec![slug.clone()]).await?;
             let figures = evaluations(slug).await?;
             Ok::<_, crate::error::AppError>((lists.into_iter().next(), figures))
         },
     );
+    // Edit buttons for the body's manager and the admin; asked in the browser only.
+    let editable = crate::ui::catalogue::asked_in_browser(move || {
+        crate::api::catalogue_edit::can_edit_kind(slug.get_untracked())
+    });
     view! {
-        <section id="checklist" aria-labelledby="checklist-title">
-            <h2 id="checklist-title">{t!(i18n, self_check.kind_section)}</h2>
-            <p>
-                {t!(i18n, self_check.kind_lead)} " "
-                <a href="/self-check">{t!(i18n, self_check.kind_start)}</a>
+        <Title text=move || t_string!(i18n, self_check.kind_section).to_owned() />
+        <article class="catalogue-page">
+            <p class="breadcrumbs">
+                <A href="/kinds">{t!(i18n, catalogue.kinds_title)}</A>
+                " · "
+                <A href=move || format!("/kinds/{}", slug.get())>{t!(i18n, catalogue.part_of)}</A>
             </p>
-            <Suspense fallback=move || {
-                view! { <p class="muted">{t!(i18n, self_check.loading)}</p> }
-            }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok((Some(list), figures)) => {
-                            view! {
-                                <ol class="questions checklist-public">
-                                    {list
-                                        .questions
-                                        .into_iter()
-                                        .map(|q| {
-                                            let figure = figures
-                                                .iter()
-                                                .find(|a| a.requirement_id == q.requirement_id)
-                                                .cloned();
-                                            view! {
-                                                <PublicQuestion
-                                                    question=q
-                                                    figure=figure
-                                                    editable=editable
-                                                    version=version
-                                                />
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ol>
+            <h1 id="checklist-title">{t!(i18n, self_check.kind_section)}</h1>
+            <section id="checklist" aria-labelledby="checklist-title">
+                <Suspense fallback=move || {
+                    view! { <p class="muted">{t!(i18n, self_check.loading)}</p> }
+                }>
+                    {move || Suspend::new(async move {
+                        match data.await {
+                            Ok((Some(list), figures)) => {
+                                view! {
+                                    <p class="lead">
+                                        {t!(i18n, catalogue.part_of)} ": " {list.kind_name.clone()}
+                                        " (" {list.body.clone()} ")"
+                                    </p>
+                                    <p>
+                                        {t!(i18n, self_check.kind_lead)} " "
+                                        <a href="/self-check">{t!(i18n, self_check.kind_start)}</a>
+                                    </p>
+                                    <ol class="questions checklist-public">
+                                        {list
+                                            .questions
+                                            .into_iter()
+                                            .map(|q| {
+                                                let figure = figures
+                                                    .iter()
+                                                    .find(|a| a.requirement_id == q.requirement_id)
+                                                    .cloned();
+                                                view! {
+                                                    <PublicQuestion
+                                                        question=q
+                                                        figure=figure
+                                                        editable=editable
+                                                        version=version
+                                                    />
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ol>
+                                }
+                                    .into_any()
                             }
-                                .into_any()
+                            Ok((None, _)) => {
+                                view! { <p class="muted">{t!(i18n, self_check.body_none)}</p> }
+                                    .into_any()
+                            }
+                            Err(error) => {
+                                view! { <crate::ui::form::ErrorNotice error=error /> }.into_any()
+                            }
                         }
-                        Ok((None, _)) => {
-                            view! { <p class="muted">{t!(i18n, self_check.body_none)}</p> }
-                                .into_any()
-                        }
-                        Err(error) => {
-                            view! { <crate::ui::form::ErrorNotice error=error /> }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
-        </section>
+                    })}
+                </Suspense>
+            </section>
+        </article>
     }
 }
 
