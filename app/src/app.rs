@@ -80,10 +80,22 @@ fn Document() -> impl IntoView {
     let i18n = use_i18n();
     crate::client::prefs::restore_locale(i18n);
     Effect::new(move |_| crate::client::pwa::mark_hydrated());
+    // The server formats the title after the render, when the render's reactive owner (and
+    // with it the locale signal) may already be disposed: reading the signal there panics and
+    // drops the response. The locale cannot change within one request, so the server uses the
+    // name read now; the browser follows the locale as the user switches it.
+    #[cfg(feature = "ssr")]
+    let app_name = t_string!(i18n, app_name).to_string();
+    let app_name = move || {
+        #[cfg(feature = "ssr")]
+        return app_name.clone();
+        #[cfg(not(feature = "ssr"))]
+        t_string!(i18n, app_name).to_string()
+    };
     view! {
         <Title formatter=move |page: String| {
-            let app = t_string!(i18n, app_name);
-            if page.is_empty() { app.to_string() } else { format!("{page} — {app}") }
+            let app = app_name();
+            if page.is_empty() { app } else { format!("{page} — {app}") }
         } />
         <Meta name="application-name" content=move || t_string!(i18n, app_name) />
         <Router>
