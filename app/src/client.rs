@@ -9,6 +9,7 @@ pub mod location;
 pub mod merge;
 pub mod network;
 pub mod offline_catalogue;
+pub mod offline_gate;
 pub mod outbox;
 pub mod prefs;
 pub mod pwa;

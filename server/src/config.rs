@@ -28,6 +28,10 @@ pub struct Config {
     /// PostgreSQL connection string.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: String,
+    /// A read replica of it for public reads that may lag a moment (search, the risk
+    /// register, the public rating, the open data API's figures). Unset: the primary.
+    #[arg(long, env = "DATABASE_READ_URL", hide_env_values = true)]
+    pub database_read_url: Option<String>,
     /// `production` refuses to start without real secrets and an https public URL.
     #[arg(long, env = "KND_ENV", value_enum, default_value = "development")]
     pub environment: Environment,
@@ -170,6 +174,7 @@ mod tests {
     fn config(environment: Environment, secret: Option<&str>, url: Option<&str>) -> Config {
         Config {
             database_url: "postgres://localhost/knd".into(),
+            database_read_url: None,
             environment,
             session_secret: secret.map(Into::into),
             public_url: url.map(Into::into),

@@ -45,7 +45,11 @@ pub const REGION_TTL: Duration = Duration::from_secs(60);
 const DYNAMIC_COMPRESSION: CompressionLevel = CompressionLevel::Precise(4);
 
 /// Reads the Leptos options and the build description, and assembles the state.
-pub fn build_state(pool: PgPool, files: app::server::files::FileStore) -> anyhow::Result<AppState> {
+pub fn build_state(
+    pool: PgPool,
+    read_pool: PgPool,
+    files: app::server::files::FileStore,
+) -> anyhow::Result<AppState> {
     let mut leptos_options = get_configuration(None)
         .context("reading the Leptos configuration")?
         .leptos_options;
@@ -57,6 +61,7 @@ pub fn build_state(pool: PgPool, files: app::server::files::FileStore) -> anyhow
     let release = Release::load(&leptos_options, env!("CARGO_PKG_VERSION"));
     Ok(AppState {
         pool,
+        read_pool,
         leptos_options,
         release: Arc::new(release),
         region: Arc::new(TtlCache::new(REGION_TTL)),

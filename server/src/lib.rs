@@ -45,7 +45,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             spawn_file_sweeping(maintenance.clone(), files.clone());
             spawn_throttle_pruning(maintenance);
             tracing::info!(store = %files.location, "attached files");
-            let state = http::build_state(pool, files)?;
+            let read_pool = match &config.database_read_url {
+                Some(url) => {
+                    db::connect(
+                        url,
+                        config.db_max_connections,
+                        Some(config.statement_timeout()),
+                    )
+                    .await?
+                }
+                None => pool.clone(),
+            };
+            let state = http::build_state(pool, read_pool, files)?;
             let addr = state.leptos_options.site_addr;
             let listener = tokio::net::TcpListener::bind(addr)
                 .await

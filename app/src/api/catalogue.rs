@@ -98,7 +98,7 @@ pub async fn catalogue_search(query: String) -> Result<Vec<Hit>, AppError> {
     let result = async {
         let query = crate::catalogue::search::check_query(&query).map_err(AppError::Invalid)?;
         let state = crate::server::app_state()?;
-        crate::server::catalogue::search(&state.pool, &query)
+        crate::server::catalogue::search(&state.read_pool, &query)
             .await
             .map_err(|e| AppError::internal("searching the catalogue", e))
     }
@@ -129,7 +129,7 @@ pub async fn risk_lookup(query: String, page: usize) -> Result<Paged<RiskEntry>,
     let result = async {
         let state = crate::server::app_state()?;
         let lookup = crate::server::risk::Lookup::parse(&query)?;
-        crate::server::risk::find(&state.pool, &lookup, page)
+        crate::server::risk::find(&state.read_pool, &lookup, page)
             .await
             .map_err(|e| AppError::internal("looking up risk categories", e))
     }

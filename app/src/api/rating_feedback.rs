@@ -170,7 +170,7 @@ pub async fn reviews(body: Option<String>, page: usize) -> Result<Vec<Review>, A
         ))
         .bind(body.filter(|b| !b.is_empty()))
         .bind((page - 1) * 20)
-        .fetch_all(&state.pool)
+        .fetch_all(&state.read_pool)
         .await
         .map_err(|e| AppError::internal("listing reviews", e))?;
         Ok(rows.into_iter().map(Review::from).collect())

@@ -18,7 +18,7 @@ pub async fn ratings_overview() -> Result<RatingsSummary, AppError> {
             .ratings
             .get_or_load(|| async {
                 let mut conn = state
-                    .pool
+                    .read_pool
                     .acquire()
                     .await
                     .map_err(|e| AppError::internal("acquiring a connection", e))?;

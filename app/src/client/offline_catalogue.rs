@@ -100,6 +100,7 @@ mod imp {
     use super::CopyStatus;
     use crate::catalogue::model::{Delta, Snapshot};
     use crate::client::idb::{self, CATALOGUE};
+    use crate::client::offline_gate;
 
     const SNAPSHOT_KEY: &str = "snapshot";
     const META_KEY: &str = "meta";
@@ -140,25 +141,34 @@ mod imp {
     }
 
     pub fn start(status: RwSignal<CopyStatus>) {
-        wasm_bindgen_futures::spawn_local(async move {
-            if let (Some(snapshot), Some(meta)) = (load().await, meta().await) {
-                status.update(|s| {
-                    s.version = snapshot.version;
-                    s.synced_at_ms = Some(meta.synced_at_ms);
-                });
-            }
-            sync(status).await;
+        // Reading the stored copy and asking for changes wait until the page is interactive
+        // (see `offline_gate`); so do the refreshes below.
+        offline_gate::when_open(move || {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let (Some(snapshot), Some(meta)) = (load().await, meta().await) {
+                    status.update(|s| {
+                        s.version = snapshot.version;
+                        s.synced_at_ms = Some(meta.synced_at_ms);
+                    });
+                }
+                sync(status).await;
+            })
         });
+        let when_open = move || {
+            if offline_gate::is_open() {
+                refresh(status);
+            }
+        };
         let window = window();
         let on_online =
-            leptos::prelude::window_event_listener(leptos::ev::online, move |_| refresh(status));
+            leptos::prelude::window_event_listener(leptos::ev::online, move |_| when_open());
         let on_visible =
             leptos::prelude::window_event_listener(leptos::ev::visibilitychange, move |_| {
                 if document().visibility_state() == web_sys::VisibilityState::Visible {
-                    refresh(status);
+                    when_open();
                 }
             });
-        let tick = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || refresh(status));
+        let tick = wasm_bindgen::closure::Closure::<dyn Fn()>::new(when_open);
         let timer = window
             .set_interval_with_callback_and_timeout_and_arguments_0(
                 tick.as_ref().unchecked_ref(),

@@ -150,18 +150,22 @@ mod imp {
         listen_to_worker(&container);
         announce_build(&container);
 
-        let promise = container.register("/sw.js");
-        wasm_bindgen_futures::spawn_local(async move {
-            let Ok(value) = wasm_bindgen_futures::JsFuture::from(promise).await else {
-                return;
-            };
-            // Browsers where workers are switched off by policy resolve without a registration.
-            let Ok(registration) = value.dyn_into::<ServiceWorkerRegistration>() else {
-                return;
-            };
-            watch_for_updates(&registration, pwa);
-            REGISTRATION.with(|cell| *cell.borrow_mut() = Some(registration.clone()));
-            check_for_update_when_visible();
+        // Registering installs the worker, which fetches the whole app for offline use: not
+        // before the page is interactive (see `offline_gate`).
+        crate::client::offline_gate::when_open(move || {
+            let promise = container.register("/sw.js");
+            wasm_bindgen_futures::spawn_local(async move {
+                let Ok(value) = wasm_bindgen_futures::JsFuture::from(promise).await else {
+                    return;
+                };
+                // Browsers where workers are switched off by policy resolve without one.
+                let Ok(registration) = value.dyn_into::<ServiceWorkerRegistration>() else {
+                    return;
+                };
+                watch_for_updates(&registration, pwa);
+                REGISTRATION.with(|cell| *cell.borrow_mut() = Some(registration.clone()));
+                check_for_update_when_visible();
+            });
         });
     }
 

@@ -12,8 +12,13 @@ use crate::api::portal::RegionInfo;
 /// Shared application state; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    /// The one connection pool.
+    /// The primary database: every write, and every read that must see them at once.
     pub pool: PgPool,
+    /// Public reads that may lag the primary by a moment (search, the risk register, the
+    /// public rating and reviews, the open data API's figures): a replica when
+    /// `DATABASE_READ_URL` is set, otherwise the primary itself. The catalogue is not read here:
+    /// its snapshot is kept in memory per version, and that version comes from the primary.
+    pub read_pool: PgPool,
     /// Leptos site options (paths, output name, address).
     pub leptos_options: LeptosOptions,
     /// The build being served: its id and the assets the service worker precaches.

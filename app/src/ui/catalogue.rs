@@ -46,37 +46,59 @@ pub fn OfflineCopyNote() -> impl IntoView {
     let i18n = use_i18n();
     let copy = crate::client::offline_catalogue::use_catalogue_copy();
     let status = copy.status;
+    let gate = crate::client::offline_gate::use_offline_gate();
+    let save_data = move || {
+        gate.waiting_for_consent.get().then(|| {
+            view! {
+                <p class="offline-copy" role="status">
+                    {t!(i18n, catalogue.copy_save_data)}
+                    " "
+                    <button type="button" class="button" on:click=move |_| gate.consent()>
+                        {t!(i18n, catalogue.copy_save)}
+                    </button>
+                </p>
+            }
+        })
+    };
+    let saved = move || !gate.waiting_for_consent.get();
     view! {
-        <p
-            class="offline-copy"
-            role="status"
-            data-version=move || status.get().version
-            data-store-ms=move || status.get().store_ms.map(|ms| format!("{ms:.0}"))
-        >
-            {move || {
-                let s = status.get();
-                match (s.syncing, s.synced_at_ms) {
-                    (true, _) => crate::i18n::t_string!(i18n, catalogue.copy_updating).to_owned(),
-                    (false, Some(at)) => {
-                        format!(
-                            "{} {}",
-                            crate::i18n::t_string!(i18n, catalogue.copy_saved),
-                            local_time(at),
-                        )
-                    }
-                    (false, None) => crate::i18n::t_string!(i18n, catalogue.copy_none).to_owned(),
-                }
-            }}
-            " "
-            <button
-                type="button"
-                class="link-button"
-                disabled=move || status.get().syncing
-                on:click=move |_| copy.refresh()
+        {save_data}
+        <Show when=saved>
+            <p
+                class="offline-copy"
+                role="status"
+                data-version=move || status.get().version
+                data-store-ms=move || status.get().store_ms.map(|ms| format!("{ms:.0}"))
             >
-                {t!(i18n, catalogue.copy_refresh)}
-            </button>
-        </p>
+                {move || {
+                    let s = status.get();
+                    match (s.syncing, s.synced_at_ms) {
+                        (true, _) => {
+                            crate::i18n::t_string!(i18n, catalogue.copy_updating).to_owned()
+                        }
+                        (false, Some(at)) => {
+                            format!(
+                                "{} {}",
+                                crate::i18n::t_string!(i18n, catalogue.copy_saved),
+                                local_time(at),
+                            )
+                        }
+                        (false, None) => {
+                            crate::i18n::t_string!(i18n, catalogue.copy_none).to_owned()
+                        }
+                    }
+                }}
+                " "
+                <button
+                    type="button"
+                    class="link-button"
+                    disabled=move || status.get().syncing
+                    on:click=move |_| copy.refresh()
+                >
+                    {t!(i18n, catalogue.copy_refresh)}
+                </button>
+            </p>
+        </Show>
     }
 }
 

@@ -19,6 +19,7 @@ use crate::ui::{
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    crate::client::offline_gate::provide_offline_gate();
     provide_pwa();
     provide_session();
     provide_catalogue_copy();

@@ -440,7 +440,7 @@ async fn search(
     let query = query_or_400(query)?;
     let q = check_query(&query.q)
         .map_err(|message| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message))?;
-    catalogue::search(&state.pool, &q)
+    catalogue::search(&state.read_pool, &q)
         .await
         .map(Json)
         .map_err(|e| ApiError::internal("searching", e))
@@ -466,7 +466,7 @@ async fn organisation_risk(
     let query = query_or_400(query)?;
     let inn = app::domain::registry_number::Inn::parse(&query.inn)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("ИНН: {e}")))?;
-    let found = risk::find(&state.pool, &risk::Lookup::Inn(inn), 1)
+    let found = risk::find(&state.read_pool, &risk::Lookup::Inn(inn), 1)
         .await
         .map_err(|e| ApiError::internal("looking up risks", e))?;
     found

@@ -42,6 +42,7 @@ pub fn state(pool: PgPool) -> AppState {
         &SplitManifest::default(),
     );
     AppState {
+        read_pool: pool.clone(),
         pool,
         leptos_options,
         release: Arc::new(release),
@@ -63,6 +64,7 @@ pub fn file_store() -> app::server::files::FileStore {
 pub fn config(public_url: Option<&str>) -> Config {
     Config {
         database_url: String::new(),
+        database_read_url: None,
         environment: Environment::Development,
         session_secret: None,
         public_url: public_url.map(Into::into),

@@ -10,7 +10,7 @@ use super::{ApiError, ApiResult};
 
 async fn connection(state: &AppState) -> ApiResult<sqlx::pool::PoolConnection<sqlx::Postgres>> {
     state
-        .pool
+        .read_pool
         .acquire()
         .await
         .map_err(|e| ApiError::internal("acquiring a connection", e))

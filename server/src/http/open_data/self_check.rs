@@ -26,7 +26,7 @@ pub async fn checklist(
     Path(slug): Path<String>,
 ) -> ApiResult<Json<Checklist>> {
     let mut conn = state
-        .pool
+        .read_pool
         .acquire()
         .await
         .map_err(|e| ApiError::internal("acquiring a connection", e))?;
@@ -65,7 +65,7 @@ pub async fn evaluations(
 ) -> ApiResult<Response> {
     let query = query_or_400(query)?;
     let mut conn = state
-        .pool
+        .read_pool
         .acquire()
         .await
         .map_err(|e| ApiError::internal("acquiring a connection", e))?;
