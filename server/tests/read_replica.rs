@@ -11,11 +11,12 @@ use sqlx::{postgres::PgPoolOptions, Executor, PgPool};
 
 /// A migrated, empty database next to the test's own, standing in for a replica.
 async fn empty_replica(primary: &PgPool) -> (PgPool, String) {
-    let (current,): (String,) = sqlx::query_as("SELECT current_database()")
-        .fetch_one(primary)
-        .await
-        .unwrap();
-    let name = format!("{current}_replica");
+    // The test's own database name is already at PostgreSQL's 63-character limit.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let name = format!("knd_replica_{}_{nanos}", std::process::id());
     primary
         .execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
         .await
