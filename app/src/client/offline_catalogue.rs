@@ -154,21 +154,21 @@ mod imp {
                 sync(status).await;
             })
         });
-        let when_open = move || {
+        let refresh_if_open = move || {
             if offline_gate::is_open() {
                 refresh(status);
             }
         };
         let window = window();
         let on_online =
-            leptos::prelude::window_event_listener(leptos::ev::online, move |_| when_open());
+            leptos::prelude::window_event_listener(leptos::ev::online, move |_| refresh_if_open());
         let on_visible =
             leptos::prelude::window_event_listener(leptos::ev::visibilitychange, move |_| {
                 if document().visibility_state() == web_sys::VisibilityState::Visible {
-                    when_open();
+                    refresh_if_open();
                 }
             });
-        let tick = wasm_bindgen::closure::Closure::<dyn Fn()>::new(when_open);
+        let tick = wasm_bindgen::closure::Closure::<dyn Fn()>::new(refresh_if_open);
         let timer = window
             .set_interval_with_callback_and_timeout_and_arguments_0(
                 tick.as_ref().unchecked_ref(),

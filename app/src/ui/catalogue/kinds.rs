@@ -11,9 +11,9 @@ use leptos_router::{components::A, hooks::use_params_map};
 use super::row_edit::{choice, value, AddRow, EditableRow, Values};
 use super::{date, LoadError, OfflineCopyNote, Updated};
 use crate::api::catalogue::{catalogue_kind, catalogue_kinds};
-use crate::catalogue::model::{ActRow, OfficialRow, RequirementRow, ViolationRow};
+use crate::catalogue::model::{ActRow, KindRow, OfficialRow, RequirementRow, ViolationRow};
 use crate::catalogue::views;
-use crate::catalogue::views::{KindPage, KindPart};
+use crate::catalogue::views::{KindPage, KindPart, Link};
 use crate::client::offline_catalogue::or_device;
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -154,21 +154,21 @@ fn requirement_choices(acts: &[views::ActView]) -> Signal<Vec<(String, String)>>
 
 /// The heading of a section page: where it belongs, its title, the kind's name.
 #[component]
-fn PartHeading(page: KindPage, title: String) -> impl IntoView {
+fn PartHeading(kind: KindRow, body: Link, updated_on: String, title: String) -> impl IntoView {
     let i18n = use_i18n();
-    let k = page.kind;
+    let k = kind;
     view! {
         <Title text=format!("{title} — {}", k.short_name) />
         <p class="breadcrumbs">
             <A href="/kinds">{t!(i18n, catalogue.kinds_title)}</A>
             " · "
-            <A href=format!("/bodies/{}", page.body.slug)>{page.body.name.clone()}</A>
+            <A href=format!("/bodies/{}", body.slug)>{body.name}</A>
             " · "
             <A href=KindPart::Overview.href(&k.slug)>{k.short_name.clone()}</A>
         </p>
         <h1>{title}</h1>
         <p class="lead">{t!(i18n, catalogue.part_of)} ": " {k.name.clone()}</p>
-        <Updated on=page.updated_on />
+        <Updated on=updated_on />
     }
 }
 
@@ -398,12 +398,17 @@ fn KindView(page: KindPage) -> impl IntoView {
 #[component]
 fn KindRequirements(page: KindPage) -> impl IntoView {
     let i18n = use_i18n();
-    let k = page.kind.clone();
+    let KindPage {
+        kind: k,
+        body,
+        acts,
+        updated_on,
+        ..
+    } = page;
     let editable = editable_kind(&k.slug);
     // Acts to choose for a requirement.
     let act_choices = Signal::stored(
-        page.acts
-            .iter()
+        acts.iter()
             .map(|a| {
                 (
                     a.act.id.clone(),
@@ -412,10 +417,14 @@ fn KindRequirements(page: KindPage) -> impl IntoView {
             })
             .collect::<Vec<_>>(),
     );
-    let acts = page.acts.clone();
     view! {
         <article class="catalogue-page">
-            <PartHeading page=page title=t_string!(i18n, catalogue.acts).to_owned() />
+            <PartHeading
+                kind=k.clone()
+                body=body
+                updated_on=updated_on
+                title=t_string!(i18n, catalogue.acts).to_owned()
+            />
             <section id="acts" aria-label=move || t_string!(i18n, catalogue.acts)>
                 <ul class="plain">
                     {acts
@@ -487,12 +496,23 @@ fn KindRequirements(page: KindPage) -> impl IntoView {
 #[component]
 fn KindFaq(page: KindPage) -> impl IntoView {
     let i18n = use_i18n();
-    let slug = page.kind.slug.clone();
+    let KindPage {
+        kind,
+        body,
+        faq,
+        updated_on,
+        ..
+    } = page;
+    let slug = kind.slug.clone();
     let editable = editable_kind(&slug);
-    let faq = page.faq.clone();
     view! {
         <article class="catalogue-page">
-            <PartHeading page=page title=t_string!(i18n, catalogue.faq).to_owned() />
+            <PartHeading
+                kind=kind
+                body=body
+                updated_on=updated_on
+                title=t_string!(i18n, catalogue.faq).to_owned()
+            />
             <section id="faq" aria-label=move || t_string!(i18n, catalogue.faq)>
                 {faq
                     .into_iter()
@@ -509,13 +529,25 @@ fn KindFaq(page: KindPage) -> impl IntoView {
 #[component]
 fn KindViolations(page: KindPage) -> impl IntoView {
     let i18n = use_i18n();
-    let slug = page.kind.slug.clone();
+    let KindPage {
+        kind,
+        body,
+        acts,
+        violations,
+        updated_on,
+        ..
+    } = page;
+    let slug = kind.slug.clone();
     let editable = editable_kind(&slug);
-    let requirement_choices = requirement_choices(&page.acts);
-    let violations = page.violations.clone();
+    let requirement_choices = requirement_choices(&acts);
     view! {
         <article class="catalogue-page">
-            <PartHeading page=page title=t_string!(i18n, catalogue.violations).to_owned() />
+            <PartHeading
+                kind=kind
+                body=body
+                updated_on=updated_on
+                title=t_string!(i18n, catalogue.violations).to_owned()
+            />
             <section id="violations" aria-label=move || t_string!(i18n, catalogue.violations)>
                 <ul class="plain">
                     {violations
