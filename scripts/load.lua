@@ -25,6 +25,8 @@ local cookie, prefix, origin
 local n, pushed = 0, 0
 -- Globals, so that done() can read them from each thread.
 signed_in, applied, not_applied, failed = 0, 0, 0, 0
+-- Failed requests by status: too many requests, unavailable, other 5xx, other 4xx.
+e429, e503, e5xx, e4xx = 0, 0, 0, 0
 local login_body = '{"email":"business@demo.knd.local","password":"demo-password-2026"}'
 local criteria = { "courtesy", "competence", "procedure", "clarity", "usefulness" }
 
@@ -80,6 +82,10 @@ end
 function response(status, headers, body)
   if status >= 400 then
     failed = failed + 1
+    if status == 429 then e429 = e429 + 1
+    elseif status == 503 then e503 = e503 + 1
+    elseif status >= 500 then e5xx = e5xx + 1
+    else e4xx = e4xx + 1 end
     return
   end
   if body:find('"user_id"', 1, true) then signed_in = signed_in + 1 end
@@ -90,15 +96,18 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local totals = { signed_in = 0, applied = 0, not_applied = 0, failed = 0 }
+  local totals = { signed_in = 0, applied = 0, not_applied = 0, failed = 0,
+                   e429 = 0, e503 = 0, e5xx = 0, e4xx = 0 }
   for _, thread in ipairs(threads) do
     for key in pairs(totals) do totals[key] = totals[key] + thread:get(key) end
   end
   local errors = summary.errors
   io.write(string.format("LOAD requests=%d seconds=%.1f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f " ..
-    "http_errors=%d socket_errors=%d sign_ins=%d applied=%d not_applied=%d\n",
+    "http_errors=%d http_429=%d http_503=%d http_5xx=%d http_4xx=%d socket_errors=%d " ..
+    "sign_ins=%d applied=%d not_applied=%d\n",
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
     latency:percentile(99) / 1e3, latency.max / 1e3, totals.failed,
+    totals.e429, totals.e503, totals.e5xx, totals.e4xx,
     errors.connect + errors.read + errors.write + errors.timeout,
     totals.signed_in, totals.applied, totals.not_applied))
 end

@@ -5,6 +5,7 @@ pub mod account;
 pub mod authz;
 pub mod cache;
 pub mod catalogue;
+pub mod db_health;
 pub mod files;
 pub mod organisation;
 pub mod page_cache;

@@ -3,6 +3,7 @@
 
 pub mod answer;
 pub mod assets;
+pub mod availability;
 pub mod body_limit;
 pub mod client_address;
 pub mod files;
@@ -70,6 +71,7 @@ pub fn build_state(
         session_lifetime_secs: app::server::session::ABSOLUTE_LIFETIME_SECS,
         files,
         pages: Default::default(),
+        db_health: Default::default(),
     })
 }
 
@@ -113,6 +115,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell_fn,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            availability::guard,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),

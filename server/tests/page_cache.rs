@@ -118,3 +118,46 @@ async fn every_demo_kind_page_is_under_60_kb(pool: PgPool) {
         }
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn while_the_database_is_away_pages_say_so_or_are_served_as_kept(pool: PgPool) {
+    server::seed::seed_demo(&pool).await.unwrap();
+    let state = common::state(pool);
+    let app = server::http::router(state.clone(), &common::config(None));
+    let (_, home) = page(&app, "/", None).await;
+    // The same instance with its database gone (nothing listens on port 1).
+    let gone = sqlx::postgres::PgPoolOptions::new()
+        .acquire_timeout(std::time::Duration::from_secs(1))
+        .connect_lazy("postgres://knd@127.0.0.1:1/knd")
+        .unwrap();
+    let away = server::http::router(
+        app::server::AppState {
+            pool: gone.clone(),
+            read_pool: gone,
+            db_health: Default::default(),
+            ..state
+        },
+        &common::config(None),
+    );
+    let (nonce, kept) = page(&away, "/", None).await;
+    assert!(kept.contains(&format!("nonce=\"{nonce}\"")));
+    assert_eq!(kept.len(), home.len(), "the page as it was kept");
+    for path in ["/bodies", "/cabinet", "/kinds/chs-nadzor/faq"] {
+        let response = send(&away, Request::get(path).body(Body::empty()).unwrap()).await;
+        assert_eq!(response.status(), 503, "{path}");
+        assert_eq!(header(&response, "retry-after"), "30");
+        let text = body_text(response).await;
+        assert!(
+            text.contains("Сервис временно недоступен"),
+            "{path}: {text}"
+        );
+        assert!(
+            !text.contains("sqlx") && !text.contains("127.0.0.1"),
+            "{text}"
+        );
+    }
+    let health = send(&away, Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    assert_eq!(health.status(), 503);
+    // The instance that reaches its database renders the same pages as usual.
+    page(&app, "/bodies", None).await;
+}

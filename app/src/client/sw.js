@@ -109,6 +109,12 @@ async function navigate(request, clientId) {
     if (response.ok && response.headers.get("x-knd-build") === BUILD) {
       await cache.put(request, response.clone());
     }
+    // The server is up but its database is not (503): the device's copy of the page, if it
+    // has one, is more use than the notice.
+    if (response.status === 503) {
+      const page = await cache.match(request, { ignoreVary: true });
+      if (page) return page;
+    }
     return response;
   } catch (_) {
     noteNavigation(clientId, false);

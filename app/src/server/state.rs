@@ -36,6 +36,8 @@ pub struct AppState {
     pub files: super::files::FileStore,
     /// Public pages rendered for anonymous visitors.
     pub pages: Arc<super::page_cache::PageCache>,
+    /// Whether the primary database answers, as last seen.
+    pub db_health: Arc<super::db_health::DbHealth>,
 }
 
 impl AppState {

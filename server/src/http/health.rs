@@ -1,13 +1,8 @@
 //! `GET /healthz` for load balancers: 200 when the database answers, 503 when it does not.
 
-use std::time::Duration;
-
-use app::server::AppState;
+use app::server::{db_health::probe, AppState};
 use axum::{extract::State, http::StatusCode, Json};
 use serde::Serialize;
-
-/// How long the database may take to answer before the instance counts as unhealthy.
-const DB_TIMEOUT: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Serialize)]
 pub struct Health {
@@ -18,8 +13,8 @@ pub struct Health {
 }
 
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let probe = sqlx::query("SELECT 1").execute(&state.pool);
-    let db_ok = matches!(tokio::time::timeout(DB_TIMEOUT, probe).await, Ok(Ok(_)));
+    let db_ok = probe(&state.pool).await;
+    state.db_health.record(db_ok);
     let (code, status, db) = if db_ok {
         (StatusCode::OK, "ok", "ok")
     } else {

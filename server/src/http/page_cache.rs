@@ -85,10 +85,6 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     let (Some(freshness), Some(nonce)) = (freshness, nonce) else {
         return next.run(request).await;
     };
-    // One indexed query; if the database does not answer, render as usual (and fail there).
-    let Ok(version) = current_version(&state.pool).await else {
-        return next.run(request).await;
-    };
     let key = PageKey {
         path_and_query: uri
             .path_and_query()
@@ -96,11 +92,23 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
             .unwrap_or_default(),
         locale: locale(&request),
     };
+    // One indexed query. If it fails, the page as it was is better than none; without one,
+    // the availability guard behind answers 503 if the database is away.
+    let Ok(version) = current_version(&state.pool).await else {
+        if let Some(page) = state.pages.any(&key) {
+            return kept(&page, &nonce);
+        }
+        return next.run(request).await;
+    };
     let stamp = state.pages.stamp(freshness, version);
     if let Some(page) = state.pages.get(&key, stamp) {
-        let mut response = Body::from(page.body_with(&nonce)).into_response();
-        *response.headers_mut() = page.headers.clone();
-        return response;
+        return kept(&page, &nonce);
+    }
+    // Requests for a page being rendered wait for it rather than render it again.
+    let _turn = state.pages.turn(&key).await;
+    let stamp = state.pages.stamp(freshness, version);
+    if let Some(page) = state.pages.get(&key, stamp) {
+        return kept(&page, &nonce);
     }
     let response = next.run(request).await;
     if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
@@ -122,6 +130,12 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         CachedPage::new(stamp, freshness, parts.headers.clone(), &bytes, &nonce),
     );
     Response::from_parts(parts, Body::from(bytes))
+}
+
+fn kept(page: &CachedPage, nonce: &str) -> Response {
+    let mut response = Body::from(page.body_with(nonce)).into_response();
+    *response.headers_mut() = page.headers.clone();
+    response
 }
 
 /// The mark of `ui::form::ErrorNotice`.

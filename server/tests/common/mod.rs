@@ -52,6 +52,7 @@ pub fn state(pool: PgPool) -> AppState {
         session_lifetime_secs: app::server::session::ABSOLUTE_LIFETIME_SECS,
         files: file_store(),
         pages: Default::default(),
+        db_health: Default::default(),
     }
 }
 
