@@ -19,4 +19,5 @@ pub mod ratings;
 pub mod representation;
 pub mod scan;
 pub mod self_check;
+pub mod title;
 pub mod user_chip;

@@ -15,19 +15,9 @@ pub async fn ratings_overview() -> Result<RatingsSummary, AppError> {
     let result = async {
         let state = app_state()?;
         let summary = state
-            .ratings
-            .get_or_load(|| async {
-                let mut conn = state
-                    .read_pool
-                    .acquire()
-                    .await
-                    .map_err(|e| AppError::internal("acquiring a connection", e))?;
-                crate::server::rating_stats::overview(&mut conn)
-                    .await
-                    .map(std::sync::Arc::new)
-                    .map_err(|e| AppError::internal("computing the rating", e))
-            })
-            .await?;
+            .ratings_summary()
+            .await
+            .map_err(|e| AppError::internal("computing the rating", e))?;
         Ok((*summary).clone())
     }
     .await;

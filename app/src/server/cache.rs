@@ -11,10 +11,25 @@ use std::{
 #[derive(Debug)]
 pub struct TtlCache<T> {
     ttl: Duration,
-    slot: RwLock<Option<(Instant, T)>>,
+    slot: RwLock<Option<Slot<T>>>,
     /// Held while the value is being loaded, so that a burst of readers after it expires
     /// loads it once instead of each running the same queries (and starving the pool).
     loading: tokio::sync::Mutex<()>,
+}
+
+#[derive(Debug)]
+struct Slot<T> {
+    stored: Instant,
+    value: T,
+    /// Set when the value went out of date but may still be read while younger than this.
+    grace: Option<Duration>,
+}
+
+impl<T> Slot<T> {
+    fn valid(&self, ttl: Duration) -> bool {
+        let age = self.stored.elapsed();
+        age < ttl && self.grace.is_none_or(|grace| age < grace)
+    }
 }
 
 impl<T: Clone> TtlCache<T> {
@@ -51,8 +66,8 @@ impl<T: Clone> TtlCache<T> {
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         slot.as_ref()
-            .filter(|(stored, _)| stored.elapsed() < self.ttl)
-            .map(|(_, value)| value.clone())
+            .filter(|slot| slot.valid(self.ttl))
+            .map(|slot| slot.value.clone())
     }
 
     pub fn put(&self, value: T) {
@@ -60,7 +75,11 @@ impl<T: Clone> TtlCache<T> {
             .slot
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *slot = Some((Instant::now(), value));
+        *slot = Some(Slot {
+            stored: Instant::now(),
+            value,
+            grace: None,
+        });
     }
 
     /// Forgets the value, so the next reader loads it afresh (after an edit on this instance).
@@ -70,6 +89,18 @@ impl<T: Clone> TtlCache<T> {
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         *slot = None;
+    }
+
+    /// Marks the value out of date but lets readers keep it until it is `grace` old: under a
+    /// stream of edits, it is then loaded again at most once per `grace`, not after each.
+    pub fn invalidate_after(&self, grace: Duration) {
+        let mut slot = self
+            .slot
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(slot) = slot.as_mut() {
+            slot.grace = Some(grace);
+        }
     }
 }
 
@@ -113,6 +144,18 @@ mod tests {
             assert_eq!(reader.await.unwrap(), Ok(42));
         }
         assert_eq!(loads.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_value_invalidated_with_grace_lasts_only_that_long() {
+        let cache = TtlCache::new(Duration::from_secs(60));
+        cache.put(1);
+        cache.invalidate_after(Duration::from_millis(30));
+        assert_eq!(cache.get(), Some(1));
+        std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(cache.get(), None);
+        cache.put(2);
+        assert_eq!(cache.get(), Some(2), "a new value is clean");
     }
 
     #[test]

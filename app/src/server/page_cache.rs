@@ -299,7 +299,7 @@ impl PageCache {
     }
 
     /// Whether at least [`BUSY_CHANGES`] changes landed in this second or the one before.
-    fn busy(&self) -> bool {
+    pub fn busy(&self) -> bool {
         let mut rate = self.rate.lock().unwrap_or_else(|p| p.into_inner());
         rate.roll(second_now());
         rate.this.max(rate.before) >= BUSY_CHANGES

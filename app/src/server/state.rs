@@ -43,9 +43,28 @@ pub struct AppState {
 impl AppState {
     /// Something people did (a rating, a reply, a hiding, an evaluation) changed what the
     /// public rating and the kind pages show: this instance stops serving the old figures.
+    /// Under a stream of changes the figures are recomputed at most every
+    /// [`ACTIVITY_COALESCE`](super::page_cache::ACTIVITY_COALESCE), like the pages.
     pub fn activity_changed(&self) {
-        self.ratings.invalidate();
         self.pages.activity_changed();
+        if self.pages.busy() {
+            self.ratings
+                .invalidate_after(super::page_cache::ACTIVITY_COALESCE);
+        } else {
+            self.ratings.invalidate();
+        }
+    }
+
+    /// The public rating (`/ratings`, the open data API's rating), from this instance's copy.
+    pub async fn ratings_summary(
+        &self,
+    ) -> Result<Arc<crate::domain::rating_stats::RatingsSummary>, sqlx::Error> {
+        self.ratings
+            .get_or_load(|| async {
+                let mut conn = self.read_pool.acquire().await?;
+                super::rating_stats::overview(&mut conn).await.map(Arc::new)
+            })
+            .await
     }
 }
 

@@ -9,7 +9,9 @@ use crate::i18n::{t, t_string, use_i18n};
 pub fn AboutPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, about.title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, about.title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, about.description) />
         <article class="prose">
             <h1>{t!(i18n, about.title)}</h1>

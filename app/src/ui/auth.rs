@@ -37,7 +37,9 @@ pub fn LoginPage() -> impl IntoView {
         action.dispatch((email.get_untracked(), password.get_untracked()));
     };
     view! {
-        <Title text=move || t_string!(i18n, auth.login_title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, auth.login_title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, auth.login_description) />
         <section class="form-page" aria-labelledby="login-title">
             <h1 id="login-title">{t!(i18n, auth.login_title)}</h1>
@@ -128,7 +130,9 @@ pub fn SignupPage() -> impl IntoView {
         }
     };
     view! {
-        <Title text=move || t_string!(i18n, auth.signup_title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, auth.signup_title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, auth.signup_description) />
         <section class="form-page" aria-labelledby="signup-title">
             <h1 id="signup-title">{t!(i18n, auth.signup_title)}</h1>

@@ -20,7 +20,9 @@ pub fn CabinetPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     view! {
-        <Title text=move || t_string!(i18n, cabinet.title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, cabinet.title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, cabinet.description) />
         <h1>{t!(i18n, cabinet.title)}</h1>
         {move || match session.user() {

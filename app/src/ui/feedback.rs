@@ -137,7 +137,9 @@ pub fn FeedbackPage() -> impl IntoView {
         |(body, page)| reviews(body, page),
     );
     view! {
-        <Title text=move || t_string!(i18n, feedback.title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, feedback.title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, feedback.description) />
         <h1>{t!(i18n, feedback.title)}</h1>
         <p class="lead">{t!(i18n, feedback.lead)}</p>
@@ -182,7 +184,9 @@ pub fn ManagerRatingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = LocalResource::new(low_rating_alerts);
     view! {
-        <Title text=move || t_string!(i18n, feedback.alerts_title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, feedback.alerts_title).to_string()
+        }) />
         <h1>{t!(i18n, feedback.alerts_title)}</h1>
         {move || match data.get() {
             None => view! { <p class="muted">{t!(i18n, loading)}</p> }.into_any(),
@@ -425,7 +429,9 @@ pub fn ReferencePage() -> impl IntoView {
         active: true,
     };
     view! {
-        <Title text=move || t_string!(i18n, feedback.reference_title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, feedback.reference_title).to_string()
+        }) />
         <h1>{t!(i18n, feedback.reference_title)}</h1>
         <p class="lead">{t!(i18n, feedback.reference_lead)}</p>
         {move || match list.get() {

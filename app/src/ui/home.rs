@@ -11,7 +11,7 @@ use crate::i18n::{t, t_string, use_i18n};
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, home.title) />
+        <Title text=crate::ui::title::page_title(move || t_string!(i18n, home.title).to_string()) />
         <Meta name="description" content=move || t_string!(i18n, home.description) />
         <section class="hero" aria-labelledby="hero-title">
             <h1 id="hero-title">{t!(i18n, app_name)}</h1>

@@ -14,7 +14,9 @@ pub fn NotFound() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, not_found.title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, not_found.title).to_string()
+        }) />
         <Meta name="robots" content="noindex" />
         <section class="notice">
             <h1>{t!(i18n, not_found.title)}</h1>

@@ -76,7 +76,9 @@ pub fn OfflinePage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || t_string!(i18n, offline_page.title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, offline_page.title).to_string()
+        }) />
         <Meta name=SHELL_META content="offline" />
         <Meta name="robots" content="noindex" />
         <section class="notice">

@@ -352,7 +352,7 @@ pub fn RatePage() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || t_string!(i18n, rate.title) />
+        <Title text=crate::ui::title::page_title(move || t_string!(i18n, rate.title).to_string()) />
         <Meta name="description" content=move || t_string!(i18n, rate.description) />
         <h1>{t!(i18n, rate.title)}</h1>
         <p class="muted">
@@ -743,7 +743,9 @@ pub fn DraftsPage() -> impl IntoView {
     let i18n = use_i18n();
     let outbox = use_outbox();
     view! {
-        <Title text=move || t_string!(i18n, drafts.title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, drafts.title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, drafts.description) />
         <h1>{t!(i18n, drafts.title)}</h1>
         <p class="actions">

@@ -60,7 +60,9 @@ pub fn RatingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let overview = OnceResource::new(ratings_overview());
     view! {
-        <Title text=move || t_string!(i18n, ratings.title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, ratings.title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, ratings.description) />
         <article class="ratings-page">
             <h1>{t!(i18n, ratings.title)}</h1>

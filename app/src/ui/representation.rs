@@ -380,7 +380,9 @@ fn InvitationShown(link: InvitationLink) -> impl IntoView {
 pub fn RepresentationsPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, representation.title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, representation.title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, representation.description) />
         <p>
             <a href="/cabinet">{t!(i18n, representation.to_cabinet)}</a>
@@ -407,7 +409,9 @@ pub fn InvitationPage() -> impl IntoView {
     });
     let accept_error = Signal::derive(move || accept.value().get().and_then(Result::err));
     view! {
-        <Title text=move || t_string!(i18n, representation.invitation_title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, representation.invitation_title).to_string()
+        }) />
         <h1>{t!(i18n, representation.invitation_title)}</h1>
         {move || match info.get() {
             None => view! { <p class="muted">{t!(i18n, loading)}</p> }.into_any(),

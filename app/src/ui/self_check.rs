@@ -117,7 +117,9 @@ pub fn SelfCheckPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     view! {
-        <Title text=move || t_string!(i18n, self_check.title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, self_check.title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, self_check.description) />
         <h1>{t!(i18n, self_check.title)}</h1>
         <p class="lead">{t!(i18n, self_check.lead)}</p>

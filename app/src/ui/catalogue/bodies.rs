@@ -19,7 +19,9 @@ pub fn BodiesPage() -> impl IntoView {
         or_device(catalogue_bodies().await, |s| Some(views::bodies(s))).await
     });
     view! {
-        <Title text=move || t_string!(i18n, catalogue.bodies_title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, catalogue.bodies_title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, catalogue.bodies_description) />
         <h1>{t!(i18n, catalogue.bodies_title)}</h1>
         <OfflineCopyNote />

@@ -24,7 +24,9 @@ pub fn KindsPage() -> impl IntoView {
         or_device(catalogue_kinds().await, |s| Some(views::kinds(s))).await
     });
     view! {
-        <Title text=move || t_string!(i18n, catalogue.kinds_title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, catalogue.kinds_title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, catalogue.kinds_description) />
         <h1>{t!(i18n, catalogue.kinds_title)}</h1>
         <OfflineCopyNote />

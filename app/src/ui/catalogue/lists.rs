@@ -39,7 +39,7 @@ where
     let page = page_param();
     let data = Resource::new(move || page.get(), load);
     view! {
-        <Title text=move || title() />
+        <Title text=crate::ui::title::page_title(move || title().to_string()) />
         <Meta name="description" content=move || description() />
         <h1>{move || title()}</h1>
         {children.map(|children| children())}

@@ -30,7 +30,9 @@ pub fn RiskPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, catalogue.risk_title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, catalogue.risk_title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, catalogue.risk_description) />
         <h1>{t!(i18n, catalogue.risk_title)}</h1>
         <p class="lead">{t!(i18n, catalogue.risk_lead)}</p>

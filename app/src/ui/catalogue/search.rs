@@ -49,7 +49,9 @@ pub fn SearchPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, search.title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, search.title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, search.description) />
         <h1>{t!(i18n, search.title)}</h1>
         <super::OfflineCopyNote />

@@ -37,7 +37,9 @@ pub fn MethodologyPage() -> impl IntoView {
     };
     let param = |value: f64| move || number(value, i18n.get_locale());
     view! {
-        <Title text=move || t_string!(i18n, ratings.methodology_title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, ratings.methodology_title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, ratings.methodology_description) />
         <article class="prose methodology">
             <p class="breadcrumbs">

@@ -13,7 +13,9 @@ pub fn BodySelfChecksPage() -> impl IntoView {
     let i18n = use_i18n();
     let overview = Resource::new(|| (), |_| fetch_body_overview());
     view! {
-        <Title text=move || t_string!(i18n, self_check.body_title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, self_check.body_title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, self_check.body_title) />
         <h1>{t!(i18n, self_check.body_title)}</h1>
         <Suspense fallback=move || {

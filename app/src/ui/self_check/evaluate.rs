@@ -250,7 +250,9 @@ pub fn EvaluatePage() -> impl IntoView {
     };
     let rid = StoredValue::new(rid);
     view! {
-        <Title text=move || t_string!(i18n, self_check.evaluate_title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, self_check.evaluate_title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, self_check.evaluate_title) />
         <h1>{t!(i18n, self_check.evaluate_title)}</h1>
         {move || match lists.get() {

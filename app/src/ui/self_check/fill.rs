@@ -164,7 +164,9 @@ pub fn SelfCheckFillPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || t_string!(i18n, self_check.fill_title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, self_check.fill_title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, self_check.description) />
         <p class="no-print">
             <a href="/self-check">{t!(i18n, self_check.back)}</a>

@@ -35,7 +35,9 @@ pub fn KindChecklistPage() -> impl IntoView {
         crate::api::catalogue_edit::can_edit_kind(slug.get_untracked())
     });
     view! {
-        <Title text=move || t_string!(i18n, self_check.kind_section).to_owned() />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, self_check.kind_section).to_string()
+        }) />
         <article class="catalogue-page">
             <p class="breadcrumbs">
                 <A href="/kinds">{t!(i18n, catalogue.kinds_title)}</A>

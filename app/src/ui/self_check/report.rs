@@ -121,7 +121,9 @@ pub fn ReportPage() -> impl IntoView {
         fetch_report,
     );
     view! {
-        <Title text=move || t_string!(i18n, self_check.report_title) />
+        <Title text=crate::ui::title::page_title(move || {
+            t_string!(i18n, self_check.report_title).to_string()
+        }) />
         <Meta name="description" content=move || t_string!(i18n, self_check.report_title) />
         <p class="no-print">
             <a href="/self-check">{t!(i18n, self_check.back)}</a>
