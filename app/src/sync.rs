@@ -11,7 +11,7 @@ pub const MAX_BATCH: usize = 100;
 
 /// Most payload bytes a device puts in one push. The server refuses bodies over 10 MiB (413),
 /// and a hundred self-assessments of the largest checklist with long notes come close to that
-/// (measured in `server/tests/abuse.rs`), so batches are cut by size as well as by count.
+/// (measured in `server/tests/it/abuse.rs`), so batches are cut by size as well as by count.
 pub const MAX_BATCH_BYTES: usize = 4 * 1024 * 1024;
 
 /// How many of the leading items, of these payload sizes, go in one push: at most

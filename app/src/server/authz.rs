@@ -1,6 +1,6 @@
 //! Authorisation: every server function starts by asking this module who is acting, and checks
 //! what it needs against the roles held *in the organisation it touches* — never against ids
-//! the client claims. The authorisation matrix test (server/tests/authz.rs) holds every server
+//! the client claims. The authorisation matrix test (server/tests/it/authz.rs) holds every server
 //! function to its row.
 
 use tower_sessions::Session;

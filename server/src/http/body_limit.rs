@@ -24,7 +24,7 @@ use super::{
 /// The largest body of a JSON request: 10 MiB. The largest legitimate one is a sync push of
 /// a full batch (100) of self-assessments of the largest checklist, which carry their
 /// checklists: 4.6 MB with short notes, 10 MB with 800-character notes on every question
-/// (measured by `server/tests/abuse.rs`, `the_largest_legitimate_push_fits_the_limit`).
+/// (measured by `server/tests/it/abuse.rs`, `the_largest_legitimate_push_fits_the_limit`).
 pub const MAX_JSON_BODY: usize = 10 * 1024 * 1024;
 
 /// Routes (paths, and everything under them) that set their own body limit, larger than the

@@ -1,6 +1,6 @@
 //! Pages rendered by the server: language, region, 404, server functions.
 
-mod common;
+use crate::common;
 
 use axum::{body::Body, http::Request};
 use common::{body_text, get, router, send};

@@ -11,7 +11,7 @@
 //! The same requests from the portal's own pages then get through, so the refusals above were
 //! the cross-site check's and the fingerprint does see writes.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,7 +1,7 @@
 //! `POST /api/sync/push`: exactly once under repeats, concurrent sessions and lost answers, over
 //! the real router and a real PostgreSQL database per test.
 
-mod common;
+use crate::common;
 
 use std::collections::{HashMap, HashSet};
 

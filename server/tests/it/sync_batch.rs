@@ -2,7 +2,7 @@
 //! reason does not cost the others of its batch and is answered `retry`; every kind applies a
 //! batch in the same number of statements whatever its size. Real router, real PostgreSQL.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 //! are cut off, every request has an id that reaches the log and the user, and production
 //! refuses demo data.
 
-mod common;
+use crate::common;
 
 use std::{
     io::Write,

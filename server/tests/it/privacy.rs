@@ -8,7 +8,7 @@
 //! which parameters it needs. Also: evaluations of a requirement show figures only from five
 //! people, and public ratings carry no organisation and months instead of days.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -2,7 +2,7 @@
 //! table. A server function without a row fails `every_server_function_has_a_row`; a row whose
 //! expectation does not hold fails `the_matrix_holds`. The closing notes print this table.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

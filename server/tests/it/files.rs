@@ -2,7 +2,7 @@
 //! told by content, the limits hold, the checksum and metadata are recorded, only those allowed
 //! download (always as an attachment), and uploads nobody attaches are capped and swept.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::Request;

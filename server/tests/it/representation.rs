@@ -3,7 +3,7 @@
 //! sends in the organisation's name is refused with its reason. Over the real router and a
 //! real PostgreSQL database per test.
 
-mod common;
+use crate::common;
 
 use axum::Router;
 use serde_json::{json, Value};

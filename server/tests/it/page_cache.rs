@@ -1,7 +1,7 @@
 //! Public pages kept per catalogue version and language (`http::page_cache`): what a visitor
 //! gets from the cache is the page a fresh render would give, with its own CSP nonce.
 
-mod common;
+use crate::common;
 
 use axum::{body::Body, http::Request};
 use common::{body_text, header, router, send};

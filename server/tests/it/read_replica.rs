@@ -3,7 +3,7 @@
 //! "replica" is a second database that has the schema but not the demo region, so where each
 //! answer comes from shows in what it contains.
 
-mod common;
+use crate::common;
 
 use common::{body_text, get};
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! declaration of compliance, evaluations of requirements and their published figures, the
 //! body's overview, and who may see a self-assessment.
 
-mod common;
+use crate::common;
 
 use serde_json::{json, Value};
 use sqlx::PgPool;

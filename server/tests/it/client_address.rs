@@ -2,7 +2,7 @@
 //! and then only its rightmost untrusted hop counts, so a client cannot shake off the sign-in
 //! throttle or the open API's rate limit by writing the header itself.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 

@@ -1,7 +1,7 @@
 //! HTTP infrastructure: health, security and cache headers, compression, the service worker,
 //! graceful shutdown.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! filter and export CSV, search finds by the beginning of a word, the risk lookup checks ИНН,
 //! and devices get deltas with ETags.
 
-mod common;
+use crate::common;
 
 use axum::{body::Body, http::Request, Router};
 use common::{body_text, get, send};

@@ -1,6 +1,6 @@
 //! Sign-in, the session cookie, sign-out and "who am I" through the fixed JSON endpoints.
 
-mod common;
+use crate::common;
 
 use app::domain::account::{Email, Role};
 use app::server::{account, password};

@@ -2,7 +2,7 @@
 //! cannot overrun the limit, and an attacker cannot lock the owner out of the browser they
 //! signed in on before (device cookies).
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 

@@ -3,7 +3,7 @@
 //! self-assessment report, a rating to reply to or act on. Where an id is someone else's, the
 //! answer is exactly that of an unknown id, so guessing tells nothing about what exists.
 
-mod common;
+use crate::common;
 
 use app::domain::{
     account::{Email, Role},

@@ -4,7 +4,7 @@
 //! reaches the page or the open data, the businesses shown (legal entities from 3 ratings),
 //! the prevention indicators, the server-drawn SVG charts and the OpenAPI document.
 
-mod common;
+use crate::common;
 
 use app::domain::account::Email;
 use app::server::{account, rating_stats};
