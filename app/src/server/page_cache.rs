@@ -120,7 +120,8 @@ impl CachedPage {
         self.segments.iter().map(|s| s.len() as u64).sum::<u64>() + 512
     }
 
-    fn fresh_for(&self, stamp: Stamp, busy: bool) -> bool {
+    /// `busy` is asked only of a page that missed a change (it takes a lock).
+    fn fresh_for(&self, stamp: Stamp, busy: impl FnOnce() -> bool) -> bool {
         if self.stamp.catalogue_version != stamp.catalogue_version {
             return false;
         }
@@ -129,7 +130,8 @@ impl CachedPage {
             Freshness::Activity => {
                 let age = self.stored.elapsed();
                 age < ACTIVITY_MAX_AGE
-                    && (self.stamp.activity == stamp.activity || (busy && age < ACTIVITY_COALESCE))
+                    && (self.stamp.activity == stamp.activity
+                        || (age < ACTIVITY_COALESCE && busy()))
             }
         }
     }
@@ -256,10 +258,9 @@ impl PageCache {
 
     /// The kept page if it was rendered from the data `stamp` describes.
     pub fn get(&self, key: &PageKey, stamp: Stamp) -> Option<Arc<CachedPage>> {
-        let busy = self.busy();
         self.pages
             .get(key)
-            .filter(|page| page.fresh_for(stamp, busy))
+            .filter(|page| page.fresh_for(stamp, || self.busy()))
     }
 
     /// The kept page whatever data it was rendered from: for when the database does not
