@@ -31,6 +31,9 @@ pub enum AppError {
     Internal,
     /// The request did not reach the server or its answer could not be read.
     Transport(String),
+    /// The server is there but its database is away for a while (maintenance, an outage):
+    /// nothing was done; the same request may be sent again later.
+    Unavailable,
     /// `Internal` as the client receives it: with the code (the request's id) under which the
     /// server logged the detail, for the user to quote. Made from `Internal` only where the
     /// response is produced ([`AppError::identified`]); server code keeps returning `Internal`.
@@ -47,8 +50,14 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Invalid(_) | AppError::Field { .. } => 422,
             AppError::Internal | AppError::Incident { .. } => 500,
-            AppError::Transport(_) => 503,
+            AppError::Transport(_) | AppError::Unavailable => 503,
         }
+    }
+
+    /// Whether the request came to nothing for now and may be sent again as it is later: no
+    /// connection, or the service away. Offline copies and queues treat both alike.
+    pub fn try_later(&self) -> bool {
+        matches!(self, AppError::Transport(_) | AppError::Unavailable)
     }
 
     /// An error to show next to a form field.
@@ -105,6 +114,10 @@ impl fmt::Display for AppError {
             AppError::Transport(_) => {
                 f.write_str("Нет связи с сервером. Проверьте подключение к сети.")
             }
+            AppError::Unavailable => f.write_str(
+                "Сервис временно недоступен: идут технические работы. \
+                 Повторите попытку через минуту.",
+            ),
             AppError::Incident { code } => write!(
                 f,
                 "На сервере произошла ошибка. Попробуйте ещё раз чуть позже. Код ошибки: {code}"

@@ -154,6 +154,14 @@ impl Config {
                 bail!("KND_PUBLIC_URL must be an https:// address in production");
             }
         }
+        // Browsers send the origin of a Cyrillic domain (.рф) in its ASCII form, and the
+        // same-origin check compares that text: the Cyrillic form would refuse every form.
+        if let Some(url) = self.public_url.as_deref().filter(|url| !url.is_ascii()) {
+            bail!(
+                "KND_PUBLIC_URL must be written in ASCII: for a Cyrillic domain give its \
+                 xn-- form as browsers send it (e.g. https://xn--d1alj.xn--p1ai for кнд.рф), not {url}"
+            );
+        }
         if self.db_max_connections == 0 {
             bail!("KND_DB_MAX_CONNECTIONS must be at least 1");
         }
@@ -199,6 +207,19 @@ mod tests {
             Some("https://knd.example.ru"),
         );
         assert!(cfg.validate().is_err());
+    }
+
+    #[test]
+    fn a_cyrillic_public_url_is_refused_with_its_ascii_form_asked_for() {
+        let cfg = config(Environment::Development, None, Some("https://кнд.рф"));
+        let error = cfg.validate().unwrap_err().to_string();
+        assert!(error.contains("xn--"), "{error}");
+        let cfg = config(
+            Environment::Development,
+            None,
+            Some("https://xn--d1alj.xn--p1ai"),
+        );
+        assert!(cfg.validate().is_ok());
     }
 
     #[test]

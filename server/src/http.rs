@@ -126,6 +126,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
         ))
         .layer(middleware::from_fn(server_fn_status::correct))
         .layer(sessions::layer(state.pool.clone(), config))
+        // Outside the session layer: its store needs the database too.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            availability::api_guard,
+        ))
         .layer(axum::Extension(DeviceCookiePolicy {
             https: config.is_https(),
         }))

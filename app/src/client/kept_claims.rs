@@ -113,7 +113,7 @@ mod browser {
         let files = upload::chosen(input)?;
         if network::is_online() {
             match send(&form, &note, &files).await {
-                Err(AppError::Transport(_)) => {}
+                Err(error) if error.try_later() => {}
                 answer => return answer.map(|r| Submitted::Sent(Box::new(r))),
             }
         }

@@ -55,18 +55,22 @@ impl DbHealth {
     pub async fn is_up(&self, pool: &PgPool) -> bool {
         let checked = self.checked_ms.load(Ordering::Acquire);
         let stale = checked == 0 || now_ms().saturating_sub(checked) >= RECHECK.as_millis() as u64;
-        if stale
-            && self
-                .probing
-                .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
-                .is_ok()
-        {
-            let up = probe(pool).await;
-            self.record(up);
-            self.probing.store(false, Ordering::Release);
-            return up;
+        if stale {
+            self.recheck(pool).await
+        } else {
+            self.up.load(Ordering::Acquire)
         }
-        self.up.load(Ordering::Acquire)
+    }
+
+    /// A fresh finding, for a request that has just failed: whether the database went away
+    /// under it. While another request probes, what was last found.
+    pub async fn recheck(&self, pool: &PgPool) -> bool {
+        let Some(_turn) = ProbeTurn::take(&self.probing) else {
+            return self.up.load(Ordering::Acquire);
+        };
+        let up = probe(pool).await;
+        self.record(up);
+        up
     }
 
     /// A finding made elsewhere (a failed query, the health check).
@@ -76,8 +80,58 @@ impl DbHealth {
     }
 }
 
+/// The one probe in flight. Given back on drop, so a request cancelled mid-probe (the client
+/// gone, the request timeout) does not leave every later request believing a probe runs.
+struct ProbeTurn<'a>(&'a AtomicBool);
+
+impl<'a> ProbeTurn<'a> {
+    fn take(probing: &'a AtomicBool) -> Option<Self> {
+        probing
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+            .then_some(ProbeTurn(probing))
+    }
+}
+
+impl Drop for ProbeTurn<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
 /// Asks the database for `SELECT 1` within [`PROBE_TIMEOUT`].
 pub async fn probe(pool: &PgPool) -> bool {
     let query = sqlx::query("SELECT 1").execute(pool);
     matches!(tokio::time::timeout(PROBE_TIMEOUT, query).await, Ok(Ok(_)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_probe_at_a_time() {
+        let probing = AtomicBool::new(false);
+        let turn = ProbeTurn::take(&probing);
+        assert!(turn.is_some());
+        assert!(ProbeTurn::take(&probing).is_none());
+        drop(turn);
+        assert!(ProbeTurn::take(&probing).is_some());
+    }
+
+    /// A request cancelled while it probes (here by a timeout, as the request timeout or a
+    /// client hanging up would) must not leave the instance unable to probe again.
+    #[tokio::test]
+    async fn a_cancelled_probe_gives_its_turn_back() {
+        // Nothing listens on port 1: the probe waits out its own timeout.
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .connect_lazy("postgres://nobody@127.0.0.1:1/none")
+            .unwrap();
+        let health = DbHealth::default();
+        let cancelled = tokio::time::timeout(Duration::from_millis(50), health.is_up(&pool)).await;
+        assert!(cancelled.is_err(), "the probe should still be running");
+        assert!(!health.probing.load(Ordering::Acquire));
+        assert!(!health.recheck(&pool).await);
+        assert!(!health.is_up(&pool).await);
+    }
 }

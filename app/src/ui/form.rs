@@ -181,6 +181,7 @@ pub fn error_message(error: &AppError) -> String {
         AppError::Forbidden => t_string!(i18n, errors.forbidden).to_owned(),
         AppError::NotFound => t_string!(i18n, errors.not_found).to_owned(),
         AppError::Transport(_) => t_string!(i18n, errors.offline).to_owned(),
+        AppError::Unavailable => t_string!(i18n, errors.unavailable).to_owned(),
         AppError::Internal => t_string!(i18n, errors.internal).to_owned(),
         AppError::Incident { code } => format!(
             "{} {}: {code}",

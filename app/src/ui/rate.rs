@@ -682,7 +682,7 @@ fn number_state(
             }
             text
         }
-        Some(Err(AppError::Transport(_))) => {
+        Some(Err(error)) if error.try_later() => {
             format!("№ {number}. Нет связи: номер проверим при отправке.")
         }
         Some(Err(AppError::NotFound)) => {

@@ -161,3 +161,91 @@ async fn while_the_database_is_away_pages_say_so_or_are_served_as_kept(pool: PgP
     // The instance that reaches its database renders the same pages as usual.
     page(&app, "/bodies", None).await;
 }
+
+/// Instances of one deployment: they share the session secret, so a session made on one is
+/// valid on another.
+fn shared_config() -> server::config::Config {
+    server::config::Config {
+        session_secret: Some("s".repeat(64)),
+        ..common::config(None)
+    }
+}
+
+/// The same instance as `state`, its database gone (nothing listens on port 1); `seen_up`:
+/// whether the instance last found it up (the outage begins under the next request).
+fn without_database(state: app::server::AppState, seen_up: bool) -> axum::Router {
+    let gone = sqlx::postgres::PgPoolOptions::new()
+        .acquire_timeout(std::time::Duration::from_secs(1))
+        .connect_lazy("postgres://knd@127.0.0.1:1/knd")
+        .unwrap();
+    let health = app::server::db_health::DbHealth::default();
+    if seen_up {
+        health.record(true);
+    }
+    server::http::router(
+        app::server::AppState {
+            pool: gone.clone(),
+            read_pool: gone,
+            db_health: std::sync::Arc::new(health),
+            ..state
+        },
+        &shared_config(),
+    )
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn while_the_database_is_away_server_functions_and_the_api_answer_503(pool: PgPool) {
+    server::seed::seed_demo(&pool).await.unwrap();
+    let state = common::state(pool);
+    let live = server::http::router(state.clone(), &shared_config());
+    let cookie = common::sign_in(&live, "business@demo.knd.local", "demo-password-2026").await;
+    // Known to be away: refused before anything runs; and gone under the request: its 500
+    // told as the outage it is.
+    for seen_up in [false, true] {
+        let away = without_database(state.clone(), seen_up);
+        let login = common::login(&away, "business@demo.knd.local", "demo-password-2026").await;
+        assert_eq!(login.status(), 503, "sign-in, seen up: {seen_up}");
+        assert_eq!(header(&login, "retry-after"), "30");
+        let error: app::error::AppError = serde_json::from_str(&body_text(login).await).unwrap();
+        assert_eq!(error, app::error::AppError::Unavailable);
+
+        let away = without_database(state.clone(), seen_up);
+        let push = serde_json::json!({ "ops": [] });
+        let (status, answer) = common::call(&away, "/api/sync/push", push, Some(&cookie)).await;
+        assert_eq!(status, 503, "sync push, seen up: {seen_up}: {answer}");
+        assert_eq!(answer, serde_json::json!("Unavailable"));
+
+        let away = without_database(state.clone(), seen_up);
+        let bodies = send(
+            &away,
+            Request::get("/api/v1/control-bodies")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(bodies.status(), 503, "open API, seen up: {seen_up}");
+        let text = body_text(bodies).await;
+        let answer: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(
+            answer["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("Сервис временно недоступен"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("sqlx") && !text.contains("127.0.0.1"),
+            "{text}"
+        );
+    }
+    // The API's description needs no database.
+    let away = without_database(state.clone(), false);
+    let description = send(
+        &away,
+        Request::get("/api/v1/openapi.json")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(description.status(), 200);
+}
