@@ -1,6 +1,8 @@
 //! Browser-only capabilities behind a facade that compiles on both targets, so components never
 //! write `#[cfg]`: on the server the functions are inert, in the browser they do the work.
 
+#[cfg(feature = "hydrate")]
+pub mod chunk;
 pub mod draft;
 #[cfg(feature = "hydrate")]
 pub mod idb;

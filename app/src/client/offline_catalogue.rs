@@ -61,14 +61,14 @@ pub fn or_device<T: Send + 'static>(
 ) -> impl std::future::Future<Output = Result<T, AppError>> + Send {
     let fallback = async move {
         match online {
-            Err(AppError::Transport(detail)) => {
+            Err(error) if error.try_later() => {
                 #[cfg(feature = "hydrate")]
                 if let Some(snapshot) = imp::load().await {
                     return view(&snapshot).ok_or(AppError::NotFound);
                 }
                 #[cfg(not(feature = "hydrate"))]
                 let _ = view;
-                Err(AppError::Transport(detail))
+                Err(error)
             }
             other => other,
         }
@@ -80,10 +80,11 @@ pub fn or_device<T: Send + 'static>(
     fallback
 }
 
-/// Whether the device has a copy of the catalogue (always `false` on the server).
+/// Whether the device has a copy of the catalogue (always `false` on the server). Asks the
+/// copy's small record of its version: the snapshot is written in the same transaction.
 pub async fn has_copy() -> bool {
     #[cfg(feature = "hydrate")]
-    return send_wrapper::SendWrapper::new(imp::load()).await.is_some();
+    return send_wrapper::SendWrapper::new(imp::meta()).await.is_some();
     #[cfg(not(feature = "hydrate"))]
     false
 }
@@ -99,6 +100,7 @@ mod imp {
 
     use super::CopyStatus;
     use crate::catalogue::model::{Delta, Snapshot};
+    use crate::client::chunk::{Job, Unloaded};
     use crate::client::idb::{self, CATALOGUE};
     use crate::client::offline_gate;
 
@@ -107,7 +109,7 @@ mod imp {
     const EVERY_MS: i32 = 15 * 60 * 1000;
 
     #[derive(Debug, Clone, Serialize, Deserialize)]
-    struct Meta {
+    pub struct Meta {
         version: i64,
         etag: Option<String>,
         synced_at_ms: f64,
@@ -135,7 +137,7 @@ mod imp {
         Some(snapshot)
     }
 
-    async fn meta() -> Option<Meta> {
+    pub async fn meta() -> Option<Meta> {
         let json = idb::get(CATALOGUE, META_KEY).await.ok().flatten()?;
         serde_json::from_str(&json).ok()
     }
@@ -145,9 +147,11 @@ mod imp {
         // (see `offline_gate`); so do the refreshes below.
         offline_gate::when_open(move || {
             wasm_bindgen_futures::spawn_local(async move {
-                if let (Some(snapshot), Some(meta)) = (load().await, meta().await) {
+                // The version from the small record, not the snapshot: reading the whole copy
+                // is left to a page that shows it (and to the refresh, in its own chunk).
+                if let Some(meta) = meta().await {
                     status.update(|s| {
-                        s.version = snapshot.version;
+                        s.version = meta.version;
                         s.synced_at_ms = Some(meta.synced_at_ms);
                     });
                 }
@@ -199,7 +203,10 @@ mod imp {
         loop {
             AGAIN.set(false);
             status.update(|s| s.syncing = true);
-            let outcome = fetch_and_store(status).await;
+            let outcome = match refresh_job(status).await {
+                Ok(job) => job.await,
+                Err(Unloaded) => Err(JsValue::from_str("the offline copy's code is not loaded")),
+            };
             status.update(|s| {
                 s.syncing = false;
                 s.failed = outcome.is_err();
@@ -211,6 +218,12 @@ mod imp {
                 break;
             }
         }
+    }
+
+    /// One refresh, from the chunk `offline_copy` (see `client::chunk`).
+    #[leptos::wasm_split::wasm_split(offline_copy, wasm_split_path = ::leptos::wasm_split, fallible)]
+    fn refresh_job(status: RwSignal<CopyStatus>) -> Result<Job<Result<(), JsValue>>, Unloaded> {
+        Ok(Box::pin(fetch_and_store(status)))
     }
 
     async fn fetch_and_store(status: RwSignal<CopyStatus>) -> Result<(), JsValue> {

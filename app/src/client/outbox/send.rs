@@ -11,6 +11,7 @@ use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
 use super::store::{self, all, update};
 use super::{backoff_ms, Item, ItemStatus, Outbox};
+use crate::client::chunk::{Job, Unloaded};
 use crate::client::network;
 use crate::error::AppError;
 use crate::sync::{batch_len, Op, Outcome, Status, MAX_BATCH};
@@ -69,7 +70,23 @@ pub fn flush(outbox: Outbox, now: bool) {
     wasm_bindgen_futures::spawn_local(async move {
         let mut now = now;
         loop {
-            with_lock(outbox, now).await;
+            // Nothing queued on the device (most visits): the sending code is not even fetched.
+            let queued = all()
+                .await
+                .iter()
+                .any(|item| item.status == ItemStatus::Queued);
+            if !queued {
+                outbox.problem.set(None);
+            } else {
+                match send_job(outbox, now).await {
+                    Ok(job) => job.await,
+                    // Offline before the service worker kept the chunk: the queue stays as it
+                    // is and goes with the next flush (`online`, the minute's tick).
+                    Err(Unloaded) => outbox.problem.set(Some(
+                        "Нет связи с сервером: отправим, когда связь появится.".to_owned(),
+                    )),
+                }
+            }
             match AGAIN.take() {
                 Some(again) => now = again,
                 None => break,
@@ -77,6 +94,12 @@ pub fn flush(outbox: Outbox, now: bool) {
         }
         FLUSHING.set(false);
     });
+}
+
+/// One flush, from the chunk `outbox_send` (see `client::chunk`).
+#[leptos::wasm_split::wasm_split(outbox_send, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn send_job(outbox: Outbox, now: bool) -> Result<Job<()>, Unloaded> {
+    Ok(Box::pin(with_lock(outbox, now)))
 }
 
 /// Runs the flush under the Web Lock `knd-outbox` when the browser has Web Locks, so two
@@ -239,6 +262,11 @@ async fn send_queue(outbox: Outbox, force: bool) {
             }
             Err(AppError::Transport(_)) => {
                 problem = Some("Нет связи с сервером: отправим, когда связь появится.");
+                break;
+            }
+            // Nothing was applied: the whole queue waits, no item is blamed.
+            Err(AppError::Unavailable) => {
+                problem = Some("Сервис временно недоступен: отправим, когда он заработает.");
                 break;
             }
             Err(AppError::Invalid(reason)) if due.len() == 1 => {
