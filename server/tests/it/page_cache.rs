@@ -125,20 +125,7 @@ async fn while_the_database_is_away_pages_say_so_or_are_served_as_kept(pool: PgP
     let state = common::state(pool);
     let app = server::http::router(state.clone(), &common::config(None));
     let (_, home) = page(&app, "/", None).await;
-    // The same instance with its database gone (nothing listens on port 1).
-    let gone = sqlx::postgres::PgPoolOptions::new()
-        .acquire_timeout(std::time::Duration::from_secs(1))
-        .connect_lazy("postgres://knd@127.0.0.1:1/knd")
-        .unwrap();
-    let away = server::http::router(
-        app::server::AppState {
-            pool: gone.clone(),
-            read_pool: gone,
-            db_health: Default::default(),
-            ..state
-        },
-        &common::config(None),
-    );
+    let away = without_database(state, false);
     let (nonce, kept) = page(&away, "/", None).await;
     assert!(kept.contains(&format!("nonce=\"{nonce}\"")));
     assert_eq!(kept.len(), home.len(), "the page as it was kept");
