@@ -71,12 +71,11 @@ pub fn flush(outbox: Outbox, now: bool) {
         let mut now = now;
         loop {
             // Nothing queued on the device (most visits): the sending code is not even fetched.
-            let queued = all()
-                .await
-                .iter()
-                .any(|item| item.status == ItemStatus::Queued);
-            if !queued {
+            let items = all().await;
+            if !items.iter().any(|item| item.status == ItemStatus::Queued) {
+                // What a flush that sent nothing would have shown, from the read just made.
                 outbox.problem.set(None);
+                outbox.items.set(Some(items));
             } else {
                 match send_job(outbox, now).await {
                     Ok(job) => job.await,
