@@ -17,8 +17,14 @@ pub const OFFLINE_PATH: &str = "/offline";
 /// The HTML document around the app. The build id meta tag tells the page (and through it the
 /// service worker) which build it belongs to, so caches of open builds are kept. `chunks` are
 /// the wasm chunks of the page's group (see `routes`): fetched alongside the main module
-/// instead of after it.
-pub fn shell(options: LeptosOptions, build_id: String, chunks: Vec<String>) -> impl IntoView {
+/// instead of after it. `qr_module` is the QR decoder's own wasm module (`ui::scan` loads it
+/// only when the browser cannot read QR codes itself).
+pub fn shell(
+    options: LeptosOptions,
+    build_id: String,
+    chunks: Vec<String>,
+    qr_module: Option<String>,
+) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html>
@@ -29,6 +35,7 @@ pub fn shell(options: LeptosOptions, build_id: String, chunks: Vec<String>) -> i
                     content="width=device-width, initial-scale=1, viewport-fit=cover"
                 />
                 <meta name="knd-build" content=build_id />
+                {qr_module.map(|href| view! { <meta name="knd-qr" content=href /> })}
                 <meta name="theme-color" media="(prefers-color-scheme: light)" content="#0b5cab" />
                 <meta name="theme-color" media="(prefers-color-scheme: dark)" content="#0f1722" />
                 <meta name="color-scheme" content="light dark" />

@@ -98,7 +98,12 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 .and_then(|parts| app::routes::group_of(parts.uri.path()))
                 .map(|group| release.chunks_of(group.chunk_name()).to_vec())
                 .unwrap_or_default();
-            shell(options, release.build_id.clone(), chunks)
+            shell(
+                options,
+                release.build_id.clone(),
+                chunks,
+                release.qr_module.clone(),
+            )
         }
     };
     Router::new()

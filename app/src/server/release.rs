@@ -44,6 +44,8 @@ pub struct Release {
     pub service_worker: String,
     /// Chunk URLs each lazily loaded group needs, by the group's name (`catalogue_pages`).
     pub lazy_chunks: BTreeMap<String, Vec<String>>,
+    /// The QR decoder's wasm module (`scripts/build-qr`), if this site has one.
+    pub qr_module: Option<String>,
 }
 
 /// Content hashes of the bundle, as written by cargo-leptos.
@@ -90,6 +92,7 @@ impl Release {
         version: &str,
         hashes: &BundleHashes,
         split: &SplitManifest,
+        qr_module: Option<String>,
     ) -> Self {
         let name = |hash: &Option<String>, plain: &str, ext: &str| match hash {
             Some(hash) => format!("/{pkg_dir}/{output_name}.{hash}.{ext}"),
@@ -104,6 +107,8 @@ impl Release {
             precache.push(format!("/{pkg_dir}/__wasm_split.{split}.js"));
         }
         precache.extend(split.chunks().map(|chunk| format!("/{pkg_dir}/{chunk}")));
+        // Offline, the scanner still needs its decoder.
+        precache.extend(qr_module.clone());
 
         let mut digest = Sha256::new();
         digest.update(version.as_bytes());
@@ -139,6 +144,7 @@ impl Release {
             precache,
             service_worker,
             lazy_chunks,
+            qr_module,
         }
     }
 
@@ -176,6 +182,7 @@ impl Release {
             version,
             &hashes,
             &split,
+            find_qr_module(Path::new(options.site_root.as_ref())),
         )
     }
 
@@ -228,6 +235,30 @@ impl SplitManifest {
     }
 }
 
+/// The URL of the QR decoder module in `<site root>/qr/` (`knd_qr.<hash>.wasm`, written by
+/// `scripts/build-qr`), if there is exactly one.
+pub fn find_qr_module(site_root: &Path) -> Option<String> {
+    let mut found: Vec<String> = std::fs::read_dir(site_root.join("qr"))
+        .ok()?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with("knd_qr.") && name.ends_with(".wasm"))
+        .collect();
+    match found.len() {
+        1 => found.pop().map(|name| format!("/qr/{name}")),
+        0 => {
+            tracing::warn!("no QR decoder module (scripts/build-qr): browsers without BarcodeDetector cannot scan");
+            None
+        }
+        _ => {
+            tracing::error!(
+                ?found,
+                "several QR decoder modules: run scripts/build-qr again"
+            );
+            None
+        }
+    }
+}
+
 fn hash_file_path(options: &LeptosOptions) -> PathBuf {
     let exe_dir = std::env::current_exe()
         .ok()
@@ -246,7 +277,50 @@ mod tests {
 
     /// A build without `--split`.
     fn unsplit(hashes: &BundleHashes) -> Release {
-        Release::new("knd", "pkg", "0.1.0", hashes, &SplitManifest::default())
+        Release::new(
+            "knd",
+            "pkg",
+            "0.1.0",
+            hashes,
+            &SplitManifest::default(),
+            None,
+        )
+    }
+
+    #[test]
+    fn the_qr_module_is_precached_and_part_of_the_build() {
+        let without = unsplit(&hashes("ccc"));
+        let url = "/qr/knd_qr.0123456789abcdef.wasm".to_owned();
+        let with = Release::new(
+            "knd",
+            "pkg",
+            "0.1.0",
+            &hashes("ccc"),
+            &SplitManifest::default(),
+            Some(url.clone()),
+        );
+        assert!(with.precache.contains(&url));
+        assert!(!without.precache.contains(&url));
+        assert_ne!(with.build_id, without.build_id);
+        assert_eq!(with.qr_module.as_ref(), Some(&url));
+    }
+
+    #[test]
+    fn the_qr_module_is_found_only_when_there_is_exactly_one() {
+        let site = std::env::temp_dir().join(format!("knd-qr-{}", std::process::id()));
+        let qr = site.join("qr");
+        std::fs::create_dir_all(&qr).unwrap();
+        assert_eq!(find_qr_module(&site), None, "empty directory");
+        std::fs::write(qr.join("knd_qr.aaaa.wasm"), b"\0asm").unwrap();
+        std::fs::write(qr.join("knd_qr.aaaa.wasm.br"), b"x").unwrap();
+        assert_eq!(
+            find_qr_module(&site).as_deref(),
+            Some("/qr/knd_qr.aaaa.wasm")
+        );
+        std::fs::write(qr.join("knd_qr.bbbb.wasm"), b"\0asm").unwrap();
+        assert_eq!(find_qr_module(&site), None, "two builds' modules");
+        std::fs::remove_dir_all(&site).unwrap();
+        assert_eq!(find_qr_module(&site), None, "no directory");
     }
 
     #[test]
@@ -304,7 +378,7 @@ mod tests {
             manifest.chunks().collect::<Vec<_>>(),
             ["x1.wasm", "y2.wasm"]
         );
-        let split = Release::new("knd", "pkg", "0.1.0", &hashes, &manifest);
+        let split = Release::new("knd", "pkg", "0.1.0", &hashes, &manifest, None);
         for url in ["/pkg/__wasm_split.s.js", "/pkg/x1.wasm", "/pkg/y2.wasm"] {
             assert!(split.precache.contains(&url.to_owned()), "{url}");
         }
@@ -316,7 +390,7 @@ mod tests {
         assert!(split.chunks_of("account_pages").is_empty());
         let mut fewer = manifest.clone();
         fewer.0.remove("catalogue_pages");
-        let other = Release::new("knd", "pkg", "0.1.0", &hashes, &fewer);
+        let other = Release::new("knd", "pkg", "0.1.0", &hashes, &fewer, None);
         assert_ne!(
             split.build_id, other.build_id,
             "a changed chunk is a new build"

@@ -1,6 +1,7 @@
 //! Scanning the QR code on an event document with the phone's camera, decoded on the device:
 //! by the browser's `BarcodeDetector` where it exists, otherwise by our Rust decoder
-//! (`crate::qr`) on frames drawn to a canvas. Nothing leaves the device.
+//! (`app/qr`, a wasm module of its own named in `<meta name="knd-qr">`, fetched when the
+//! camera starts) on frames drawn to a canvas. Nothing leaves the device.
 
 use leptos::prelude::*;
 
@@ -128,6 +129,12 @@ mod imp {
         let element: web_sys::HtmlVideoElement = element.ok_or("no video element")?;
         element.set_src_object(Some(&stream));
         let detector = barcode_detector();
+        // Without the browser's detector, ours: fetched now (or from the service worker's
+        // cache offline), before the camera's frames are looked at.
+        let decoder = match detector {
+            Some(_) => None,
+            None => Some(Decoder::load().await?),
+        };
         let canvas: web_sys::HtmlCanvasElement = document().create_element("canvas")?.dyn_into()?;
         while active.get_untracked() {
             sleep(EVERY_MS).await;
@@ -137,7 +144,9 @@ mod imp {
             }
             let text = match &detector {
                 Some(detector) => detect(detector, &element).await,
-                None => decode_frame(&canvas, &element, w, h),
+                None => decoder
+                    .as_ref()
+                    .and_then(|decoder| decode_frame(decoder, &canvas, &element, w, h)),
             };
             if let Some(text) = text {
                 on_text.run(text);
@@ -171,6 +180,7 @@ mod imp {
     }
 
     fn decode_frame(
+        decoder: &Decoder,
         canvas: &web_sys::HtmlCanvasElement,
         video: &web_sys::HtmlVideoElement,
         w: u32,
@@ -192,9 +202,74 @@ mod imp {
                 f64::from(ch),
             )
             .ok()?;
-        let data = context
+        let image = context
             .get_image_data(0.0, 0.0, f64::from(cw), f64::from(ch))
             .ok()?;
-        crate::qr::decode_rgba(cw, ch, &data.data())
+        // The pixels as the browser holds them (a Uint8ClampedArray), not copied into Rust.
+        let rgba = js_sys::Reflect::get(&image, &"data".into()).ok()?;
+        decoder.decode_rgba(cw, ch, &rgba)
+    }
+
+    /// The QR decoder module (`app/qr/src/ffi.rs`): plain exported functions over its own
+    /// memory, no imports, so it needs no JavaScript glue.
+    struct Decoder {
+        memory: js_sys::WebAssembly::Memory,
+        input: js_sys::Function,
+        decode: js_sys::Function,
+        output: js_sys::Function,
+    }
+
+    impl Decoder {
+        async fn load() -> Result<Decoder, JsValue> {
+            let url = document()
+                .query_selector("meta[name=\"knd-qr\"]")?
+                .and_then(|meta| meta.get_attribute("content"))
+                .ok_or("no QR decoder module")?;
+            let response = window().fetch_with_str(&url);
+            let source = JsFuture::from(js_sys::WebAssembly::instantiate_streaming(
+                &response,
+                &js_sys::Object::new(),
+            ))
+            .await?;
+            let instance: js_sys::WebAssembly::Instance =
+                js_sys::Reflect::get(&source, &"instance".into())?.dyn_into()?;
+            let exports = instance.exports();
+            let export = |name: &str| js_sys::Reflect::get(&exports, &name.into());
+            Ok(Decoder {
+                memory: export("memory")?.dyn_into()?,
+                input: export("qr_input")?.dyn_into()?,
+                decode: export("qr_decode_rgba")?.dyn_into()?,
+                output: export("qr_output")?.dyn_into()?,
+            })
+        }
+
+        /// `rgba`: a typed array of `width * height * 4` bytes.
+        fn decode_rgba(&self, width: u32, height: u32, rgba: &JsValue) -> Option<String> {
+            let len = width.checked_mul(height)?.checked_mul(4)?;
+            let at = self
+                .input
+                .call1(&JsValue::NULL, &len.into())
+                .ok()?
+                .as_f64()? as u32;
+            // The buffer is read after the call: growing the memory replaces it.
+            js_sys::Uint8Array::new_with_byte_offset_and_length(&self.memory.buffer(), at, len)
+                .set(rgba, 0);
+            let found = self
+                .decode
+                .call2(&JsValue::NULL, &width.into(), &height.into())
+                .ok()?
+                .as_f64()?;
+            if found < 0.0 {
+                return None;
+            }
+            let at = self.output.call0(&JsValue::NULL).ok()?.as_f64()? as u32;
+            let bytes = js_sys::Uint8Array::new_with_byte_offset_and_length(
+                &self.memory.buffer(),
+                at,
+                found as u32,
+            )
+            .to_vec();
+            String::from_utf8(bytes).ok()
+        }
     }
 }

@@ -92,7 +92,8 @@ pub fn content_security_policy(nonce: &str) -> String {
 
 /// Cache policy chosen by path.
 pub fn cache_policy(path: &str) -> &'static str {
-    if path.starts_with("/pkg/") {
+    // Both hold content-hashed files only (cargo-leptos's bundle, `scripts/build-qr`).
+    if path.starts_with("/pkg/") || path.starts_with("/qr/") {
         IMMUTABLE
     } else if path.starts_with("/icons/")
         || path == "/favicon.ico"
@@ -117,6 +118,7 @@ mod tests {
     #[test]
     fn hashed_bundle_files_are_immutable_and_pages_revalidate() {
         assert_eq!(cache_policy("/pkg/knd.abc123.wasm"), IMMUTABLE);
+        assert_eq!(cache_policy("/qr/knd_qr.0123456789abcdef.wasm"), IMMUTABLE);
         assert_eq!(cache_policy("/"), REVALIDATE);
         assert_eq!(cache_policy("/sw.js"), REVALIDATE);
         assert_eq!(cache_policy("/icons/icon-192.png"), SHORT_LIVED);

@@ -40,6 +40,7 @@ pub fn state(pool: PgPool) -> AppState {
         "test",
         &BundleHashes::parse(HASHES),
         &SplitManifest::default(),
+        None,
     );
     AppState {
         read_pool: pool.clone(),
