@@ -236,7 +236,7 @@ impl SplitManifest {
 }
 
 /// The URL of the QR decoder module in `<site root>/qr/` (`knd_qr.<hash>.wasm`, written by
-/// `scripts/build-qr`), if there is exactly one.
+/// `scripts/build-qr` into `public/qr/`, copied by cargo-leptos), if there is exactly one.
 pub fn find_qr_module(site_root: &Path) -> Option<String> {
     let mut found: Vec<String> = std::fs::read_dir(site_root.join("qr"))
         .ok()?

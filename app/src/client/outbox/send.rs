@@ -78,8 +78,8 @@ pub fn flush(outbox: Outbox, now: bool) {
             if !queued {
                 // The items themselves are not set here: every change already reloads them
                 // (`store::changed`), and setting the signal from this main-module future made
-                // wasm-split keep ~140 KB (brotli) of page code in the main module (measured
-                // 2026-12-07: 281 → 422 KB).
+                // wasm-split put 140 KB (brotli) more into the main module (measured
+                // 2026-12-07: 281 → 422 KB), which every page pays.
                 outbox.problem.set(None);
             } else {
                 match send_job(outbox, now).await {
