@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { expect, test } from "@playwright/test";
 import QRCode from "qrcode";
-import { collectErrors, expectNoErrors, signIn } from "./support/app";
+import { collectErrors, DEMO_PASSWORD, expectNoErrors, signIn, waitForHydration } from "./support/app";
 import { chromiumArgs, chromiumPath, ROOT } from "./support/env";
 
 const NUMBER = "27220011000100012345";
@@ -93,4 +93,28 @@ test("without BarcodeDetector the scanner loads its own decoder, reads the code,
   // The scanned number is not a demo event (its lookup answers 404), and offline the page's
   // requests to the server fail: neither is a fault of the scanner.
   await expectNoErrors(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|status of 404/.test(e)));
+});
+
+test.describe("without the service worker's copy", () => {
+  test.use({ serviceWorkers: "block" });
+
+  test("a decoder that cannot be fetched is said so, and the camera is not turned on", async ({ page, context }) => {
+    await context.addInitScript(() => {
+      delete (window as { BarcodeDetector?: unknown }).BarcodeDetector;
+    });
+    await page.goto("/login");
+    await waitForHydration(page);
+    await page.getByLabel("Электронная почта").fill("business@demo.knd.local");
+    await page.getByLabel("Пароль").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Войти", exact: true }).click();
+    await expect(page).toHaveURL(/\/cabinet/);
+    // As offline before the service worker stored the decoder.
+    await page.route(/\/qr\/knd_qr\.[0-9a-f]+\.wasm$/, (route) => route.abort("internetdisconnected"));
+    await page.goto("/rate");
+    await waitForHydration(page);
+    await page.getByRole("button", { name: "Сканировать QR-код" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "Не удалось загрузить распознавание QR-кода" })).toBeVisible();
+    await expect(page.locator(".scanner-video")).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Сканировать QR-код" })).toBeVisible();
+  });
 });

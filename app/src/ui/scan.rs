@@ -7,14 +7,25 @@ use leptos::prelude::*;
 
 use crate::i18n::{t, use_i18n};
 
+/// Why scanning stopped without a code.
+#[derive(Clone, Copy, PartialEq, Eq)]
+// Set only in the browser.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+enum Failure {
+    /// No camera, or the user refused it.
+    Camera,
+    /// Our decoder could not be fetched (offline before the service worker stored it).
+    Decoder,
+}
+
 #[component]
 pub fn QrScanner(on_text: Callback<String>) -> impl IntoView {
     let i18n = use_i18n();
     let active = RwSignal::new(false);
-    let failed = RwSignal::new(false);
+    let failed = RwSignal::new(None::<Failure>);
     let video = NodeRef::<leptos::html::Video>::new();
     let start = move |_| {
-        failed.set(false);
+        failed.set(None);
         active.set(true);
         #[cfg(feature = "hydrate")]
         imp::start(video, active, failed, on_text);
@@ -44,8 +55,11 @@ pub fn QrScanner(on_text: Callback<String>) -> impl IntoView {
                     {t!(i18n, rate.scan_stop)}
                 </button>
             </Show>
-            <p class="field-error" role="alert" hidden=move || !failed.get()>
-                {t!(i18n, rate.scan_unavailable)}
+            <p class="field-error" role="alert" hidden=move || failed.get().is_none()>
+                {move || match failed.get() {
+                    Some(Failure::Decoder) => t!(i18n, rate.scan_decoder_unavailable).into_any(),
+                    _ => t!(i18n, rate.scan_unavailable).into_any(),
+                }}
             </p>
         </div>
     }
@@ -57,18 +71,20 @@ mod imp {
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
 
+    use super::Failure;
+
     /// Frames are examined this often while the camera is on.
     const EVERY_MS: u32 = 300;
 
     pub fn start(
         video: NodeRef<leptos::html::Video>,
         active: RwSignal<bool>,
-        failed: RwSignal<bool>,
+        failed: RwSignal<Option<Failure>>,
         on_text: Callback<String>,
     ) {
         leptos::task::spawn_local(async move {
-            if run(video, active, on_text).await.is_err() {
-                failed.set(true);
+            if let Err(failure) = run(video, active, on_text).await {
+                failed.set(Some(failure));
                 active.set(false);
             }
             stop(video);
@@ -103,6 +119,25 @@ mod imp {
         video: NodeRef<leptos::html::Video>,
         active: RwSignal<bool>,
         on_text: Callback<String>,
+    ) -> Result<(), Failure> {
+        // Without the browser's detector, ours: fetched now (or from the service worker's
+        // cache offline), before the camera is turned on for nothing.
+        let detector = barcode_detector();
+        let decoder = match detector {
+            Some(_) => None,
+            None => Some(Decoder::load().await.map_err(|_| Failure::Decoder)?),
+        };
+        camera(video, active, on_text, detector, decoder)
+            .await
+            .map_err(|_| Failure::Camera)
+    }
+
+    async fn camera(
+        video: NodeRef<leptos::html::Video>,
+        active: RwSignal<bool>,
+        on_text: Callback<String>,
+        detector: Option<JsValue>,
+        decoder: Option<Decoder>,
     ) -> Result<(), JsValue> {
         let devices = window().navigator().media_devices()?;
         let constraints = web_sys::MediaStreamConstraints::new();
@@ -128,13 +163,6 @@ mod imp {
         }
         let element: web_sys::HtmlVideoElement = element.ok_or("no video element")?;
         element.set_src_object(Some(&stream));
-        let detector = barcode_detector();
-        // Without the browser's detector, ours: fetched now (or from the service worker's
-        // cache offline), before the camera's frames are looked at.
-        let decoder = match detector {
-            Some(_) => None,
-            None => Some(Decoder::load().await?),
-        };
         let canvas: web_sys::HtmlCanvasElement = document().create_element("canvas")?.dyn_into()?;
         while active.get_untracked() {
             sleep(EVERY_MS).await;
