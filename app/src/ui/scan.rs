@@ -19,7 +19,7 @@ enum Failure {
 }
 
 #[component]
-pub fn QrScanner(on_text: Callback<String>) -> impl IntoView {
+pub fn QrScanner(on_text: Callback<String>) -> AnyView {
     let i18n = use_i18n();
     let active = RwSignal::new(false);
     let failed = RwSignal::new(None::<Failure>);
@@ -63,11 +63,13 @@ pub fn QrScanner(on_text: Callback<String>) -> impl IntoView {
             </p>
         </div>
     }
+    .into_any()
 }
 
 #[cfg(feature = "hydrate")]
 mod imp {
     use leptos::prelude::*;
+    use std::{cell::RefCell, rc::Rc};
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
 
@@ -125,7 +127,7 @@ mod imp {
         let detector = barcode_detector();
         let decoder = match detector {
             Some(_) => None,
-            None => Some(Decoder::load().await.map_err(|_| Failure::Decoder)?),
+            None => Some(Decoder::shared().await.map_err(|_| Failure::Decoder)?),
         };
         camera(video, active, on_text, detector, decoder)
             .await
@@ -137,7 +139,7 @@ mod imp {
         active: RwSignal<bool>,
         on_text: Callback<String>,
         detector: Option<JsValue>,
-        decoder: Option<Decoder>,
+        decoder: Option<Rc<Decoder>>,
     ) -> Result<(), JsValue> {
         let devices = window().navigator().media_devices()?;
         let constraints = web_sys::MediaStreamConstraints::new();
@@ -247,7 +249,21 @@ mod imp {
         output: js_sys::Function,
     }
 
+    thread_local! {
+        /// The decoder once instantiated: a second scan on the page reuses it.
+        static LOADED: RefCell<Option<Rc<Decoder>>> = const { RefCell::new(None) };
+    }
+
     impl Decoder {
+        async fn shared() -> Result<Rc<Decoder>, JsValue> {
+            if let Some(decoder) = LOADED.with_borrow(Clone::clone) {
+                return Ok(decoder);
+            }
+            let decoder = Rc::new(Decoder::load().await?);
+            LOADED.set(Some(decoder.clone()));
+            Ok(decoder)
+        }
+
         async fn load() -> Result<Decoder, JsValue> {
             let url = document()
                 .query_selector("meta[name=\"knd-qr\"]")?
