@@ -6,7 +6,7 @@ use leptos_meta::{Meta, Title};
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
-pub fn AboutPage() -> impl IntoView {
+pub fn AboutPage() -> AnyView {
     let i18n = use_i18n();
     view! {
         <Title text=crate::ui::title::page_title(move || {
@@ -27,4 +27,5 @@ pub fn AboutPage() -> impl IntoView {
             <p>{t!(i18n, about.install_text)}</p>
         </article>
     }
+    .into_any()
 }

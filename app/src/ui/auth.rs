@@ -17,7 +17,7 @@ use crate::ui::form::{field_error, FormError, TextField};
 const AFTER_SIGN_IN: &str = "/cabinet";
 
 #[component]
-pub fn LoginPage() -> impl IntoView {
+pub fn LoginPage() -> AnyView {
     let i18n = use_i18n();
     let session = use_session();
     let email = RwSignal::new(String::new());
@@ -79,10 +79,11 @@ pub fn LoginPage() -> impl IntoView {
             <p>{t!(i18n, auth.no_account)} " " <A href="/signup">{t!(i18n, auth.to_signup)}</A></p>
         </section>
     }
+    .into_any()
 }
 
 #[component]
-pub fn SignupPage() -> impl IntoView {
+pub fn SignupPage() -> AnyView {
     let i18n = use_i18n();
     let session = use_session();
     let name = RwSignal::new(String::new());
@@ -185,4 +186,5 @@ pub fn SignupPage() -> impl IntoView {
             <p>{t!(i18n, auth.have_account)} " " <A href="/login">{t!(i18n, auth.to_login)}</A></p>
         </section>
     }
+    .into_any()
 }

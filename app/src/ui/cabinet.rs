@@ -16,7 +16,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::form::{error_message, FormError};
 
 #[component]
-pub fn CabinetPage() -> impl IntoView {
+pub fn CabinetPage() -> AnyView {
     let i18n = use_i18n();
     let session = use_session();
     view! {
@@ -46,10 +46,11 @@ pub fn CabinetPage() -> impl IntoView {
             Some(Ok(Some(user))) => view! { <Cabinet user=user /> }.into_any(),
         }}
     }
+    .into_any()
 }
 
 #[component]
-fn Anonymous() -> impl IntoView {
+fn Anonymous() -> AnyView {
     let i18n = use_i18n();
     view! {
         <section class="notice">
@@ -64,10 +65,11 @@ fn Anonymous() -> impl IntoView {
             </p>
         </section>
     }
+    .into_any()
 }
 
 #[component]
-fn Cabinet(user: CurrentUser) -> impl IntoView {
+fn Cabinet(user: CurrentUser) -> AnyView {
     let i18n = use_i18n();
     let current = user.current.clone();
     let role = current.as_ref().map(|c| c.role);
@@ -92,12 +94,13 @@ fn Cabinet(user: CurrentUser) -> impl IntoView {
             <staff::Staff is_admin=role == Some(Role::Admin) />
         </Show>
     }
+    .into_any()
 }
 
 /// Where the rating starts for each role: rating an event, the device's drafts, and for a
 /// body's manager the alerts about low ratings.
 #[component]
-fn RatingLinks(role: Option<Role>) -> impl IntoView {
+fn RatingLinks(role: Option<Role>) -> AnyView {
     let i18n = use_i18n();
     let rates = matches!(
         role,
@@ -142,10 +145,11 @@ fn RatingLinks(role: Option<Role>) -> impl IntoView {
             </p>
         </section>
     }
+    .into_any()
 }
 
 #[component]
-fn Profile(user: CurrentUser) -> impl IntoView {
+fn Profile(user: CurrentUser) -> AnyView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
@@ -201,11 +205,12 @@ fn Profile(user: CurrentUser) -> impl IntoView {
             </p>
         </section>
     }
+    .into_any()
 }
 
 /// The roles held, the current one marked, the others one click away.
 #[component]
-fn Roles(roles: Vec<RoleView>, current: Option<RoleView>) -> impl IntoView {
+fn Roles(roles: Vec<RoleView>, current: Option<RoleView>) -> AnyView {
     let i18n = use_i18n();
     let session = use_session();
     let switch =
@@ -262,6 +267,7 @@ fn Roles(roles: Vec<RoleView>, current: Option<RoleView>) -> impl IntoView {
             <FormError error=error />
         </section>
     }
+    .into_any()
 }
 
 /// The name of a role in the interface language.

@@ -31,18 +31,19 @@ pub fn date(iso: &str) -> String {
 
 /// «Обновлено 22.11.2026».
 #[component]
-pub fn Updated(on: String) -> impl IntoView {
+pub fn Updated(on: String) -> AnyView {
     let i18n = use_i18n();
     view! {
         <p class="updated">
             {t!(i18n, catalogue.updated)} " " <time datetime=on.clone()>{date(&on)}</time>
         </p>
     }
+    .into_any()
 }
 
 /// Whether the catalogue is on the device and how fresh it is, with a button to refresh it.
 #[component]
-pub fn OfflineCopyNote() -> impl IntoView {
+pub fn OfflineCopyNote() -> AnyView {
     let i18n = use_i18n();
     let copy = crate::client::offline_catalogue::use_catalogue_copy();
     let status = copy.status;
@@ -100,6 +101,7 @@ pub fn OfflineCopyNote() -> impl IntoView {
             </p>
         </Show>
     }
+    .into_any()
 }
 
 /// A moment (ms since the epoch) as local `ДД.ММ.ГГГГ ЧЧ:ММ`.
@@ -125,7 +127,7 @@ fn local_time(ms: f64) -> String {
 
 /// A failed load: 404 for an unknown address, otherwise the error's message.
 #[component]
-pub fn LoadError(error: AppError) -> impl IntoView {
+pub fn LoadError(error: AppError) -> AnyView {
     let i18n = use_i18n();
     let not_found = error == AppError::NotFound;
     view! {
@@ -142,11 +144,12 @@ pub fn LoadError(error: AppError) -> impl IntoView {
             <p>{error_message(&error)}</p>
         </section>
     }
+    .into_any()
 }
 
 /// Links to the previous and next pages of a list (`?page=N`), or nothing for one page.
 #[component]
-pub fn Pager(base: &'static str, page: usize, pages: usize) -> impl IntoView {
+pub fn Pager(base: &'static str, page: usize, pages: usize) -> AnyView {
     let i18n = use_i18n();
     let link = move |p: usize| {
         if p <= 1 {
@@ -155,29 +158,31 @@ pub fn Pager(base: &'static str, page: usize, pages: usize) -> impl IntoView {
             format!("{base}?page={p}")
         }
     };
-    (pages > 1).then(|| {
-        view! {
-            <nav class="pager" aria-label=move || crate::i18n::t_string!(i18n, catalogue.pages)>
-                {(page > 1)
-                    .then(|| {
-                        view! {
-                            <A href=link(page - 1) attr:rel="prev">
-                                {t!(i18n, catalogue.previous)}
-                            </A>
-                        }
-                    })}
-                <span>{format!("{page} / {pages}")}</span>
-                {(page < pages)
-                    .then(|| {
-                        view! {
-                            <A href=link(page + 1) attr:rel="next">
-                                {t!(i18n, catalogue.next)}
-                            </A>
-                        }
-                    })}
-            </nav>
-        }
-    })
+    (pages > 1)
+        .then(|| {
+            view! {
+                <nav class="pager" aria-label=move || crate::i18n::t_string!(i18n, catalogue.pages)>
+                    {(page > 1)
+                        .then(|| {
+                            view! {
+                                <A href=link(page - 1) attr:rel="prev">
+                                    {t!(i18n, catalogue.previous)}
+                                </A>
+                            }
+                        })}
+                    <span>{format!("{page} / {pages}")}</span>
+                    {(page < pages)
+                        .then(|| {
+                            view! {
+                                <A href=link(page + 1) attr:rel="next">
+                                    {t!(i18n, catalogue.next)}
+                                </A>
+                            }
+                        })}
+                </nav>
+            }
+        })
+        .into_any()
 }
 
 /// The `page` query parameter, 1 when absent or malformed.

@@ -265,7 +265,7 @@ pub fn BarChart(
     #[prop(optional)]
     names: Option<Vec<String>>,
     values: Vec<f64>,
-) -> impl IntoView {
+) -> AnyView {
     let frame = Frame::DEFAULT;
     let (bars, scale) = bars(&values, &frame);
     let description = describe(
@@ -306,6 +306,7 @@ pub fn BarChart(
             {category_labels(frame, labels)}
         </svg>
     }
+    .into_any()
 }
 
 /// A line chart over a fixed value range (scores 1–10), broken where a value is missing.
@@ -323,7 +324,7 @@ pub fn LineChart(
     max: f64,
     /// Said for a missing value in the description («нет оценок»).
     empty: String,
-) -> impl IntoView {
+) -> AnyView {
     let frame = Frame::DEFAULT;
     let scale = value_scale(&frame, min, max);
     let segments = line_segments(&values, min, max, &frame);
@@ -365,6 +366,7 @@ pub fn LineChart(
             {category_labels(frame, labels)}
         </svg>
     }
+    .into_any()
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ fn type_label(event_type: &str) -> &'static str {
 }
 
 #[component]
-fn ReviewCard(review: Review, #[prop(optional)] children: Option<Children>) -> impl IntoView {
+fn ReviewCard(review: Review, #[prop(optional)] children: Option<Children>) -> AnyView {
     let i18n = use_i18n();
     // A body's rating of a business names neither the business nor its people: beside the
     // business's own rating of the same event it would say who rated the body.
@@ -107,10 +107,11 @@ fn ReviewCard(review: Review, #[prop(optional)] children: Option<Children>) -> i
             {children.map(|c| c())}
         </article>
     }
+    .into_any()
 }
 
 #[component]
-pub fn FeedbackPage() -> impl IntoView {
+pub fn FeedbackPage() -> AnyView {
     let i18n = use_i18n();
     let session = crate::client::session::use_session();
     // The admin hides abusive text; known in the browser only (pages hold no personal data).
@@ -177,10 +178,11 @@ pub fn FeedbackPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
-pub fn ManagerRatingsPage() -> impl IntoView {
+pub fn ManagerRatingsPage() -> AnyView {
     let i18n = use_i18n();
     let data = LocalResource::new(low_rating_alerts);
     view! {
@@ -256,10 +258,11 @@ pub fn ManagerRatingsPage() -> impl IntoView {
             }
         }}
     }
+    .into_any()
 }
 
 #[component]
-fn AlertCard(alert: Alert) -> impl IntoView {
+fn AlertCard(alert: Alert) -> AnyView {
     let i18n = use_i18n();
     let id = StoredValue::new(alert.review.id.clone());
     let answered = alert.review.reply.is_some();
@@ -365,11 +368,12 @@ fn AlertCard(alert: Alert) -> impl IntoView {
             </form>
         </ReviewCard>
     }
+    .into_any()
 }
 
 /// The admin's form that hides the text of an abusive rating, with the reason shown instead.
 #[component]
-fn HideForm(rating_id: String) -> impl IntoView {
+fn HideForm(rating_id: String) -> AnyView {
     let i18n = use_i18n();
     let id = StoredValue::new(rating_id);
     let reason = RwSignal::new(String::new());
@@ -411,11 +415,12 @@ fn HideForm(rating_id: String) -> impl IntoView {
             </form>
         </Show>
     }
+    .into_any()
 }
 
 /// `/cabinet/rating-criteria`: the admin manages the criteria and the reasons for a low score.
 #[component]
-pub fn ReferencePage() -> impl IntoView {
+pub fn ReferencePage() -> AnyView {
     use crate::api::rating::{reference, ReferenceEntry};
     let i18n = use_i18n();
     let list = LocalResource::new(reference);
@@ -454,13 +459,14 @@ pub fn ReferencePage() -> impl IntoView {
             }
         }}
     }
+    .into_any()
 }
 
 #[component]
 fn ReferenceForm(
     entry: crate::api::rating::ReferenceEntry,
     on_saved: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+) -> AnyView {
     use crate::api::rating::save_reference;
     let i18n = use_i18n();
     let key = format!("{}-{}-{}", entry.list, entry.side, entry.code);
@@ -543,4 +549,5 @@ fn ReferenceForm(
             </button>
         </form>
     }
+    .into_any()
 }

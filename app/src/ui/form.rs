@@ -20,7 +20,7 @@ pub fn TextField(
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional, into)] hint: Option<Signal<String>>,
     #[prop(optional)] required: bool,
-) -> impl IntoView {
+) -> AnyView {
     let (error_id, hint_id, described_by) = described_by(&id, hint.is_some(), error);
     view! {
         <div class="field" class:invalid=move || error.get().is_some()>
@@ -49,6 +49,7 @@ pub fn TextField(
             </p>
         </div>
     }
+    .into_any()
 }
 
 /// The ids of a field's hint and error, and its `aria-describedby`: the hint (when there is
@@ -90,7 +91,7 @@ pub fn TextArea(
     #[prop(optional, into)] hint: Option<Signal<String>>,
     #[prop(default = 4)] rows: u32,
     #[prop(optional)] required: bool,
-) -> impl IntoView {
+) -> AnyView {
     let (error_id, hint_id, described_by) = described_by(&id, hint.is_some(), error);
     view! {
         <div class="field" class:invalid=move || error.get().is_some()>
@@ -117,6 +118,7 @@ pub fn TextArea(
             </p>
         </div>
     }
+    .into_any()
 }
 
 /// A labelled choice from a list (`value`, label) bound to `value`; an empty first option asks
@@ -131,7 +133,7 @@ pub fn SelectField(
     #[prop(into)] options: Signal<Vec<(String, String)>>,
     #[prop(optional, into)] error: MaybeProp<String>,
     #[prop(optional)] required: bool,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let (error_id, _, described_by) = described_by(&id, false, error);
     view! {
@@ -167,6 +169,7 @@ pub fn SelectField(
             </p>
         </div>
     }
+    .into_any()
 }
 
 /// What to tell the user about a failed request, in the interface language. Messages about a
@@ -195,7 +198,7 @@ pub fn error_message(error: &AppError) -> String {
 
 /// The error of the last attempt that is not about one field (those are shown by the field).
 #[component]
-pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> AnyView {
     view! {
         <p class="form-error" role="alert">
             {move || {
@@ -206,6 +209,7 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
             }}
         </p>
     }
+    .into_any()
 }
 
 /// The server's message for one field, from the last attempt.
@@ -224,10 +228,11 @@ pub fn field_error(
 
 /// A failed request's message where the content would have been.
 #[component]
-pub fn ErrorNotice(error: AppError) -> impl IntoView {
+pub fn ErrorNotice(error: AppError) -> AnyView {
     view! {
         <p class="notice notice-error" role="alert">
             {error_message(&error)}
         </p>
     }
+    .into_any()
 }

@@ -217,7 +217,7 @@ impl Form {
 }
 
 #[component]
-pub fn RatePage() -> impl IntoView {
+pub fn RatePage() -> AnyView {
     let i18n = use_i18n();
     let params = use_params_map();
     let session = use_session();
@@ -462,11 +462,12 @@ pub fn RatePage() -> impl IntoView {
             </p>
         </form>
     }
+    .into_any()
 }
 
 /// The user's latest events to rate; picking one fills the number.
 #[component]
-fn MyEvents(form: Form) -> impl IntoView {
+fn MyEvents(form: Form) -> AnyView {
     let i18n = use_i18n();
     let events = LocalResource::new(|| async { send(events_to_rate()).await });
     view! {
@@ -509,6 +510,7 @@ fn MyEvents(form: Form) -> impl IntoView {
             </details>
         </Show>
     }
+    .into_any()
 }
 
 /// One fieldset per criterion: ten radio buttons, and below 5 the reasons and a note.
@@ -518,7 +520,7 @@ fn CriteriaFields(
     criteria: Signal<Criteria>,
     problems: Memo<Vec<Problem>>,
     tried: RwSignal<bool>,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     view! {
         <fieldset class="panel criteria">
@@ -593,10 +595,11 @@ fn CriteriaFields(
             </For>
         </fieldset>
     }
+    .into_any()
 }
 
 #[component]
-fn Reasons(form: Form, criteria: Signal<Criteria>, code: String) -> impl IntoView {
+fn Reasons(form: Form, criteria: Signal<Criteria>, code: String) -> AnyView {
     let i18n = use_i18n();
     let code = StoredValue::new(code);
     let chosen = move |reason: &str| {
@@ -649,6 +652,7 @@ fn Reasons(form: Form, criteria: Signal<Criteria>, code: String) -> impl IntoVie
             ></textarea>
         </div>
     }
+    .into_any()
 }
 
 /// What the number field says under it.
@@ -739,7 +743,7 @@ pub(crate) fn send<F: std::future::Future>(
 }
 
 #[component]
-pub fn DraftsPage() -> impl IntoView {
+pub fn DraftsPage() -> AnyView {
     let i18n = use_i18n();
     let outbox = use_outbox();
     view! {
@@ -782,10 +786,11 @@ pub fn DraftsPage() -> impl IntoView {
             }
         }}
     }
+    .into_any()
 }
 
 #[component]
-fn DraftCard(item: Item) -> impl IntoView {
+fn DraftCard(item: Item) -> AnyView {
     let i18n = use_i18n();
     let outbox = use_outbox();
     let status = item.status;
@@ -844,11 +849,12 @@ fn DraftCard(item: Item) -> impl IntoView {
             </Show>
         </li>
     }
+    .into_any()
 }
 
 /// A queued item that failed several times: say so, and let the user retry or delete it.
 #[component]
-fn StuckActions(id: StoredValue<String>) -> impl IntoView {
+fn StuckActions(id: StoredValue<String>) -> AnyView {
     let i18n = use_i18n();
     view! {
         <p class="notice notice-error" role="alert">
@@ -871,11 +877,12 @@ fn StuckActions(id: StoredValue<String>) -> impl IntoView {
             <DiscardButton id=id />
         </p>
     }
+    .into_any()
 }
 
 /// «Удалить черновик», asking once more before anything is deleted.
 #[component]
-fn DiscardButton(id: StoredValue<String>) -> impl IntoView {
+fn DiscardButton(id: StoredValue<String>) -> AnyView {
     let i18n = use_i18n();
     let asking = RwSignal::new(false);
     view! {
@@ -910,11 +917,12 @@ fn DiscardButton(id: StoredValue<String>) -> impl IntoView {
             </span>
         </Show>
     }
+    .into_any()
 }
 
 /// Said when an edit of this tab gave way to a later edit of the same field in another tab.
 #[component]
-pub(crate) fn DraftReplaced(link: DraftLink) -> impl IntoView {
+pub(crate) fn DraftReplaced(link: DraftLink) -> AnyView {
     let i18n = use_i18n();
     view! {
         <Show when=move || link.replaced.get()>
@@ -923,4 +931,5 @@ pub(crate) fn DraftReplaced(link: DraftLink) -> impl IntoView {
             </p>
         </Show>
     }
+    .into_any()
 }

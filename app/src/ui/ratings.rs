@@ -56,7 +56,7 @@ fn month_short(month: &str) -> String {
 }
 
 #[component]
-pub fn RatingsPage() -> impl IntoView {
+pub fn RatingsPage() -> AnyView {
     let i18n = use_i18n();
     let overview = OnceResource::new(ratings_overview());
     view! {
@@ -82,10 +82,11 @@ pub fn RatingsPage() -> impl IntoView {
             </Suspense>
         </article>
     }
+    .into_any()
 }
 
 #[component]
-fn Overview(o: RatingsSummary) -> impl IntoView {
+fn Overview(o: RatingsSummary) -> AnyView {
     let i18n = use_i18n();
     let RatingsSummary {
         total,
@@ -140,10 +141,11 @@ fn Overview(o: RatingsSummary) -> impl IntoView {
             <p>{t!(i18n, ratings.appeals_text)}</p>
         </section>
     }
+    .into_any()
 }
 
 #[component]
-fn BodiesTable(bodies: Vec<BodyScore>, criteria: Vec<(String, String, String)>) -> impl IntoView {
+fn BodiesTable(bodies: Vec<BodyScore>, criteria: Vec<(String, String, String)>) -> AnyView {
     let i18n = use_i18n();
     let headers = criteria
         .into_iter()
@@ -229,11 +231,12 @@ fn BodiesTable(bodies: Vec<BodyScore>, criteria: Vec<(String, String, String)>) 
             </div>
         </section>
     }
+    .into_any()
 }
 
 /// The distribution of scores and the monthly trend (mean and count).
 #[component]
-fn Charts(id: String, distribution: Vec<i64>, trend: Vec<MonthPoint>) -> impl IntoView {
+fn Charts(id: String, distribution: Vec<i64>, trend: Vec<MonthPoint>) -> AnyView {
     let i18n = use_i18n();
     let labels: Vec<String> = (1..=distribution.len()).map(|i| i.to_string()).collect();
     let values: Vec<f64> = distribution.iter().map(|&n| n as f64).collect();
@@ -277,10 +280,11 @@ fn Charts(id: String, distribution: Vec<i64>, trend: Vec<MonthPoint>) -> impl In
             </figure>
         </div>
     }
+    .into_any()
 }
 
 #[component]
-fn BusinessesTable(businesses: Vec<BusinessScore>) -> impl IntoView {
+fn BusinessesTable(businesses: Vec<BusinessScore>) -> AnyView {
     let i18n = use_i18n();
     let total = businesses.len();
     let shown = total.min(BUSINESSES_SHOWN);
@@ -361,10 +365,11 @@ fn BusinessesTable(businesses: Vec<BusinessScore>) -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }
 
 #[component]
-fn StaffTables(staff: Vec<BodyStaff>) -> impl IntoView {
+fn StaffTables(staff: Vec<BodyStaff>) -> AnyView {
     let i18n = use_i18n();
     view! {
         <section aria-labelledby="staff-h">
@@ -417,10 +422,11 @@ fn StaffTables(staff: Vec<BodyStaff>) -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }
 
 #[component]
-fn PreventionTable(prevention: Vec<Prevention>) -> impl IntoView {
+fn PreventionTable(prevention: Vec<Prevention>) -> AnyView {
     let i18n = use_i18n();
     view! {
         <section aria-labelledby="prevention-h">
@@ -475,6 +481,7 @@ fn PreventionTable(prevention: Vec<Prevention>) -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ fn badge_class(status: Status) -> &'static str {
 
 /// The organisation's name with its numbers, as every list shows it.
 #[component]
-fn OrganisationLine(request: RequestView) -> impl IntoView {
+fn OrganisationLine(request: RequestView) -> AnyView {
     let i18n = use_i18n();
     view! {
         <p class="org-name">{request.organisation_name.clone()}</p>
@@ -52,35 +52,38 @@ fn OrganisationLine(request: RequestView) -> impl IntoView {
         </Show>
         <Evidence files=request.evidence.clone() />
     }
+    .into_any()
 }
 
 /// Links to the documents attached to a request (downloaded, never shown inline).
 #[component]
-fn Evidence(files: Vec<crate::domain::files::FileView>) -> impl IntoView {
+fn Evidence(files: Vec<crate::domain::files::FileView>) -> AnyView {
     let i18n = use_i18n();
-    (!files.is_empty()).then(|| {
-        view! {
-            <p class="evidence">
-                {t!(i18n, representation.evidence_list)} ": "
-                {files
-                    .into_iter()
-                    .map(|f| {
-                        view! {
-                            <a href=f.url() download=f.name.clone()>
-                                {f.name.clone()}
-                            </a>
-                            " "
-                        }
-                    })
-                    .collect_view()}
-            </p>
-        }
-    })
+    (!files.is_empty())
+        .then(|| {
+            view! {
+                <p class="evidence">
+                    {t!(i18n, representation.evidence_list)} ": "
+                    {files
+                        .into_iter()
+                        .map(|f| {
+                            view! {
+                                <a href=f.url() download=f.name.clone()>
+                                    {f.name.clone()}
+                                </a>
+                                " "
+                            }
+                        })
+                        .collect_view()}
+                </p>
+            }
+        })
+        .into_any()
 }
 
 /// The user's own requests, newest first; hidden while there are none.
 #[component]
-pub fn MyRequests(#[prop(into)] refresh: Signal<usize>) -> impl IntoView {
+pub fn MyRequests(#[prop(into)] refresh: Signal<usize>) -> AnyView {
     let i18n = use_i18n();
     let list = LocalResource::new(move || {
         refresh.track();
@@ -155,12 +158,13 @@ pub fn MyRequests(#[prop(into)] refresh: Signal<usize>) -> impl IntoView {
             _ => ().into_any(),
         }}
     }
+    .into_any()
 }
 
 /// Pending requests the user may decide. With `always`, an empty queue says so (the admin's
 /// page); otherwise it is hidden (a representative's cabinet).
 #[component]
-pub fn RequestQueue(#[prop(optional)] always: bool) -> impl IntoView {
+pub fn RequestQueue(#[prop(optional)] always: bool) -> AnyView {
     let i18n = use_i18n();
     let list = LocalResource::new(request_queue);
     let done = RwSignal::new(None::<Status>);
@@ -218,6 +222,7 @@ pub fn RequestQueue(#[prop(optional)] always: bool) -> impl IntoView {
             }
         }}
     }
+    .into_any()
 }
 
 /// One request with the decision form.
@@ -225,7 +230,7 @@ pub fn RequestQueue(#[prop(optional)] always: bool) -> impl IntoView {
 fn QueueItem(
     request: RequestView,
     on_decided: impl Fn(Status) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let reason = RwSignal::new(String::new());
     let id = request.id.clone();
@@ -294,11 +299,12 @@ fn QueueItem(
             </p>
         </li>
     }
+    .into_any()
 }
 
 /// Invites a colleague to one of the user's approved organisations; the link is shown once.
 #[component]
-pub fn InviteColleague(organisations: Vec<OrganisationView>) -> impl IntoView {
+pub fn InviteColleague(organisations: Vec<OrganisationView>) -> AnyView {
     let i18n = use_i18n();
     let approved: Vec<OrganisationView> =
         organisations.into_iter().filter(|o| !o.pending).collect();
@@ -354,10 +360,11 @@ pub fn InviteColleague(organisations: Vec<OrganisationView>) -> impl IntoView {
             </form>
         }
     })
+    .into_any()
 }
 
 #[component]
-fn InvitationShown(link: InvitationLink) -> impl IntoView {
+fn InvitationShown(link: InvitationLink) -> AnyView {
     let i18n = use_i18n();
     let url = format!("{}{}", crate::client::location::origin(), link.path);
     view! {
@@ -372,12 +379,13 @@ fn InvitationShown(link: InvitationLink) -> impl IntoView {
             </p>
         </div>
     }
+    .into_any()
 }
 
 /// `/cabinet/representations`: the queue of pending requests — every one for the admin, the
 /// user's organisations' for a representative.
 #[component]
-pub fn RepresentationsPage() -> impl IntoView {
+pub fn RepresentationsPage() -> AnyView {
     let i18n = use_i18n();
     view! {
         <Title text=crate::ui::title::page_title(move || {
@@ -391,11 +399,12 @@ pub fn RepresentationsPage() -> impl IntoView {
         <p class="muted">{t!(i18n, representation.intro)}</p>
         <RequestQueue always=true />
     }
+    .into_any()
 }
 
 /// `/invitation/{token}`: accepts an invitation addressed to the signed-in user.
 #[component]
-pub fn InvitationPage() -> impl IntoView {
+pub fn InvitationPage() -> AnyView {
     let i18n = use_i18n();
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
@@ -496,4 +505,5 @@ pub fn InvitationPage() -> impl IntoView {
             }
         }}
     }
+    .into_any()
 }

@@ -113,7 +113,7 @@ pub fn draft_item(id: String, submission: &Submission, status: ItemStatus) -> It
 }
 
 #[component]
-pub fn SelfCheckPage() -> impl IntoView {
+pub fn SelfCheckPage() -> AnyView {
     let i18n = use_i18n();
     let session = use_session();
     view! {
@@ -132,11 +132,12 @@ pub fn SelfCheckPage() -> impl IntoView {
         <StartForm />
         <MyAssessments />
     }
+    .into_any()
 }
 
 /// Self-assessments on this device: drafts to resume and what is queued or sent.
 #[component]
-fn InProgress() -> impl IntoView {
+fn InProgress() -> AnyView {
     let i18n = use_i18n();
     let outbox = use_outbox();
     let items = move || {
@@ -185,11 +186,12 @@ fn InProgress() -> impl IntoView {
             </section>
         </Show>
     }
+    .into_any()
 }
 
 /// Choosing the organisation and the kinds of control, then starting on the device.
 #[component]
-fn StartForm() -> impl IntoView {
+fn StartForm() -> AnyView {
     let i18n = use_i18n();
     let lists = LocalResource::new(|| async { send(cached_checklists()).await });
     let organisations = LocalResource::new(|| async { send(cached_organisations()).await });
@@ -375,12 +377,13 @@ fn StartForm() -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }
 
 /// The organisation's submitted self-assessments and declarations, with a reminder before a
 /// declaration lapses.
 #[component]
-fn MyAssessments() -> impl IntoView {
+fn MyAssessments() -> AnyView {
     let i18n = use_i18n();
     let session = use_session();
     let mine = LocalResource::new(move || {
@@ -413,10 +416,11 @@ fn MyAssessments() -> impl IntoView {
                 })
         }}
     }
+    .into_any()
 }
 
 #[component]
-fn AssessmentItem(card: AssessmentCard) -> impl IntoView {
+fn AssessmentItem(card: AssessmentCard) -> AnyView {
     let i18n = use_i18n();
     let share = if card.applicable > 0 {
         Some(((card.met * 100 + card.applicable / 2) / card.applicable) as u32)
@@ -492,12 +496,13 @@ fn AssessmentItem(card: AssessmentCard) -> impl IntoView {
             {declaration}
         </li>
     }
+    .into_any()
 }
 
 /// The cabinet's reminder: the newest declaration of compliance lapses within 30 days (or has
 /// lapsed), so it is time to self-assess again.
 #[component]
-pub fn DeclarationReminder() -> impl IntoView {
+pub fn DeclarationReminder() -> AnyView {
     let i18n = use_i18n();
     let mine = LocalResource::new(|| async { send(my_assessments()).await.ok() });
     view! {
@@ -540,6 +545,7 @@ pub fn DeclarationReminder() -> impl IntoView {
             )
         }}
     }
+    .into_any()
 }
 
 pub(crate) fn new_draft_id() -> String {

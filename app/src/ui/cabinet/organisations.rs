@@ -18,7 +18,7 @@ use crate::ui::form::{error_message, field_error, FormError, TextArea, TextField
 use crate::ui::representation::{InviteColleague, MyRequests, RequestQueue};
 
 #[component]
-pub fn Organisations() -> impl IntoView {
+pub fn Organisations() -> AnyView {
     let i18n = use_i18n();
     let list = LocalResource::new(my_organisations);
     // Bumped when a claim is sent, so the list of requests reloads.
@@ -80,13 +80,11 @@ pub fn Organisations() -> impl IntoView {
         <MyRequests refresh=claims />
         <RequestQueue />
     }
+    .into_any()
 }
 
 #[component]
-fn OrganisationItem(
-    org: OrganisationView,
-    leave: Action<String, Result<(), AppError>>,
-) -> impl IntoView {
+fn OrganisationItem(org: OrganisationView, leave: Action<String, Result<(), AppError>>) -> AnyView {
     let i18n = use_i18n();
     let id = org.id.clone();
     let pending = org.pending;
@@ -117,6 +115,7 @@ fn OrganisationItem(
             </Show>
         </li>
     }
+    .into_any()
 }
 
 /// The form that adds an organisation.
@@ -124,7 +123,7 @@ fn OrganisationItem(
 fn AddOrganisation(
     on_added: impl Fn() + Copy + Send + Sync + 'static,
     on_kept: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let kind = RwSignal::new(OrganisationKind::LegalEntity.as_str().to_owned());
     let name = RwSignal::new(String::new());
@@ -258,6 +257,7 @@ fn AddOrganisation(
             </button>
         </form>
     }
+    .into_any()
 }
 
 /// The name of a kind of organisation in the interface language.
@@ -278,7 +278,7 @@ pub fn kind_name(kind: OrganisationKind) -> &'static str {
 fn EvidenceField(
     node_ref: NodeRef<leptos::html::Input>,
     #[prop(into)] error: Signal<Option<String>>,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     view! {
         <div class="field" class:invalid=move || error.get().is_some()>
@@ -307,6 +307,7 @@ fn EvidenceField(
             </p>
         </div>
     }
+    .into_any()
 }
 
 /// Claims kept on this device for want of a connection, with their files: sent as soon as the

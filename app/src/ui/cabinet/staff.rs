@@ -19,7 +19,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::form::{error_message, field_error, FormError, TextField};
 
 #[component]
-pub fn Staff(is_admin: bool) -> impl IntoView {
+pub fn Staff(is_admin: bool) -> AnyView {
     let i18n = use_i18n();
     let list = LocalResource::new(institutions);
     let selected = RwSignal::new(None::<String>);
@@ -93,6 +93,7 @@ pub fn Staff(is_admin: bool) -> impl IntoView {
             </Show>
         </section>
     }
+    .into_any()
 }
 
 /// One body, unit or firm: who works there, and the forms to change that.
@@ -101,7 +102,7 @@ fn Institution(
     org: OrganisationView,
     is_admin: bool,
     on_unit_added: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let id = org.id.clone();
     let people = {
@@ -176,6 +177,7 @@ fn Institution(
             </Show>
         </article>
     }
+    .into_any()
 }
 
 #[component]
@@ -184,7 +186,7 @@ fn Member(
     org_id: String,
     removable: bool,
     revoke: Action<(String, String, Role), Result<(), AppError>>,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let role = member.role;
     let user_id = member.user_id.clone();
@@ -214,6 +216,7 @@ fn Member(
             </Show>
         </li>
     }
+    .into_any()
 }
 
 #[component]
@@ -221,7 +224,7 @@ fn GrantForm(
     org_id: String,
     roles: Vec<Role>,
     on_granted: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let email = RwSignal::new(String::new());
     let first = roles.first().copied().unwrap_or(Role::KnoStaff);
@@ -268,10 +271,11 @@ fn GrantForm(
             </button>
         </form>
     }
+    .into_any()
 }
 
 #[component]
-fn AddUnit(body_id: String, on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn AddUnit(body_id: String, on_added: impl Fn() + Copy + Send + Sync + 'static) -> AnyView {
     let i18n = use_i18n();
     let name = RwSignal::new(String::new());
     let action =
@@ -303,11 +307,12 @@ fn AddUnit(body_id: String, on_added: impl Fn() + Copy + Send + Sync + 'static) 
             </button>
         </form>
     }
+    .into_any()
 }
 
 /// The admin registers a control body or a consulting firm.
 #[component]
-fn CreateInstitution(on_created: impl Fn(String) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn CreateInstitution(on_created: impl Fn(String) + Copy + Send + Sync + 'static) -> AnyView {
     let i18n = use_i18n();
     let kind = RwSignal::new(OrganisationKind::ControlBody.as_str().to_owned());
     let name = RwSignal::new(String::new());
@@ -396,4 +401,5 @@ fn CreateInstitution(on_created: impl Fn(String) + Copy + Send + Sync + 'static)
             </button>
         </form>
     }
+    .into_any()
 }

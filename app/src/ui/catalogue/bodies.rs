@@ -13,7 +13,7 @@ use crate::domain::catalogue::WorkingHours;
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
-pub fn BodiesPage() -> impl IntoView {
+pub fn BodiesPage() -> AnyView {
     let i18n = use_i18n();
     let bodies = OnceResource::new(async {
         or_device(catalogue_bodies().await, |s| Some(views::bodies(s))).await
@@ -64,10 +64,11 @@ pub fn BodiesPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
-pub fn BodyDetailPage() -> impl IntoView {
+pub fn BodyDetailPage() -> AnyView {
     let i18n = use_i18n();
     let params = use_params_map();
     let body = Resource::new(
@@ -91,10 +92,11 @@ pub fn BodyDetailPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
-fn BodyView(page: Body, on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn BodyView(page: Body, on_saved: impl Fn() + Copy + Send + Sync + 'static) -> AnyView {
     let i18n = use_i18n();
     let b = page.body;
     let editor = view! { <super::body_edit::BodyEdit body=b.clone() on_saved=on_saved /> };
@@ -197,11 +199,12 @@ fn BodyView(page: Body, on_saved: impl Fn() + Copy + Send + Sync + 'static) -> i
                 })}
         </article>
     }
+    .into_any()
 }
 
 /// The week as a table, then the days that differ.
 #[component]
-fn Hours(hours: WorkingHours) -> impl IntoView {
+fn Hours(hours: WorkingHours) -> AnyView {
     let i18n = use_i18n();
     let week = hours.week.clone();
     view! {
@@ -266,4 +269,5 @@ fn Hours(hours: WorkingHours) -> impl IntoView {
                 }
             })}
     }
+    .into_any()
 }

@@ -9,10 +9,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::form::{field_error, FormError, TextField};
 
 #[component]
-pub fn BodyEdit(
-    body: BodyRow,
-    on_saved: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+pub fn BodyEdit(body: BodyRow, on_saved: impl Fn() + Copy + Send + Sync + 'static) -> AnyView {
     let i18n = use_i18n();
     let can = {
         let slug = body.slug.clone();
@@ -145,4 +142,5 @@ pub fn BodyEdit(
             </Show>
         </Show>
     }
+    .into_any()
 }

@@ -9,7 +9,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::form::{field_error, FormError, TextField};
 
 #[component]
-pub fn FaqEntry(faq: FaqRow, editable: Signal<bool>) -> impl IntoView {
+pub fn FaqEntry(faq: FaqRow, editable: Signal<bool>) -> AnyView {
     let i18n = use_i18n();
     let id = faq.id.clone();
     let question = RwSignal::new(faq.question.clone());
@@ -133,11 +133,12 @@ pub fn FaqEntry(faq: FaqRow, editable: Signal<bool>) -> impl IntoView {
             </Show>
         </details>
     }
+    .into_any()
 }
 
 /// New FAQ entries: the form that adds one, and the entries added on this page.
 #[component]
-pub fn AddFaq(kind_slug: String, editable: Signal<bool>) -> impl IntoView {
+pub fn AddFaq(kind_slug: String, editable: Signal<bool>) -> AnyView {
     let i18n = use_i18n();
     let added = RwSignal::new(Vec::<FaqRow>::new());
     let open = RwSignal::new(false);
@@ -223,4 +224,5 @@ pub fn AddFaq(kind_slug: String, editable: Signal<bool>) -> impl IntoView {
             </Show>
         </Show>
     }
+    .into_any()
 }

@@ -18,7 +18,7 @@ use crate::client::offline_catalogue::or_device;
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
-pub fn KindsPage() -> impl IntoView {
+pub fn KindsPage() -> AnyView {
     let i18n = use_i18n();
     let kinds = OnceResource::new(async {
         or_device(catalogue_kinds().await, |s| Some(views::kinds(s))).await
@@ -71,26 +71,27 @@ pub fn KindsPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
-pub fn KindDetailPage() -> impl IntoView {
-    kind_part_page(KindPart::Overview)
+pub fn KindDetailPage() -> AnyView {
+    kind_part_page(KindPart::Overview).into_any()
 }
 
 #[component]
-pub fn KindRequirementsPage() -> impl IntoView {
-    kind_part_page(KindPart::Requirements)
+pub fn KindRequirementsPage() -> AnyView {
+    kind_part_page(KindPart::Requirements).into_any()
 }
 
 #[component]
-pub fn KindFaqPage() -> impl IntoView {
-    kind_part_page(KindPart::Faq)
+pub fn KindFaqPage() -> AnyView {
+    kind_part_page(KindPart::Faq).into_any()
 }
 
 #[component]
-pub fn KindViolationsPage() -> impl IntoView {
-    kind_part_page(KindPart::Violations)
+pub fn KindViolationsPage() -> AnyView {
+    kind_part_page(KindPart::Violations).into_any()
 }
 
 /// A page of the kind in the address: online from the server, offline from the device copy,
@@ -156,7 +157,7 @@ fn requirement_choices(acts: &[views::ActView]) -> Signal<Vec<(String, String)>>
 
 /// The heading of a section page: where it belongs, its title, the kind's name.
 #[component]
-fn PartHeading(kind: KindRow, body: Link, updated_on: String, title: String) -> impl IntoView {
+fn PartHeading(kind: KindRow, body: Link, updated_on: String, title: String) -> AnyView {
     let i18n = use_i18n();
     let k = kind;
     view! {
@@ -172,10 +173,11 @@ fn PartHeading(kind: KindRow, body: Link, updated_on: String, title: String) -> 
         <p class="lead">{t!(i18n, catalogue.part_of)} ": " {k.name.clone()}</p>
         <Updated on=updated_on />
     }
+    .into_any()
 }
 
 #[component]
-fn KindView(page: KindPage) -> impl IntoView {
+fn KindView(page: KindPage) -> AnyView {
     let i18n = use_i18n();
     let k = page.kind;
     let description = k.description.clone();
@@ -393,12 +395,13 @@ fn KindView(page: KindPage) -> impl IntoView {
             </section>
         </article>
     }
+    .into_any()
 }
 
 /// `/kinds/{slug}/requirements`: the acts and the mandatory requirements each sets; the
 /// body's staff edit them here.
 #[component]
-fn KindRequirements(page: KindPage) -> impl IntoView {
+fn KindRequirements(page: KindPage) -> AnyView {
     let i18n = use_i18n();
     let KindPage {
         kind: k,
@@ -492,11 +495,12 @@ fn KindRequirements(page: KindPage) -> impl IntoView {
 
         </article>
     }
+    .into_any()
 }
 
 /// `/kinds/{slug}/faq`: every question with its answer; the body's staff edit them here.
 #[component]
-fn KindFaq(page: KindPage) -> impl IntoView {
+fn KindFaq(page: KindPage) -> AnyView {
     let i18n = use_i18n();
     let KindPage {
         kind,
@@ -524,12 +528,13 @@ fn KindFaq(page: KindPage) -> impl IntoView {
             </section>
         </article>
     }
+    .into_any()
 }
 
 /// `/kinds/{slug}/violations`: typical violations with the requirement each breaks, how to
 /// avoid and how to fix it.
 #[component]
-fn KindViolations(page: KindPage) -> impl IntoView {
+fn KindViolations(page: KindPage) -> AnyView {
     let i18n = use_i18n();
     let KindPage {
         kind,
@@ -586,6 +591,7 @@ fn KindViolations(page: KindPage) -> impl IntoView {
             </section>
         </article>
     }
+    .into_any()
 }
 
 fn official_values(o: &OfficialRow) -> Values {

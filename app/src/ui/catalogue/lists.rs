@@ -28,7 +28,7 @@ fn ListPage<T, Fut, F, V>(
     /// Shown under the title: the form that adds an item, for those who may.
     #[prop(optional)]
     children: Option<Children>,
-) -> impl IntoView
+) -> AnyView
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     Fut: std::future::Future<Output = Result<Paged<Listed<T>>, AppError>> + Send + 'static,
@@ -66,6 +66,7 @@ where
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 /// «Орган · вид контроля» under an item.
@@ -86,7 +87,7 @@ fn origin(body: &Link, kind: &Option<Link>) -> impl IntoView {
 }
 
 #[component]
-pub fn DiscussionsPage() -> impl IntoView {
+pub fn DiscussionsPage() -> AnyView {
     let i18n = use_i18n();
     let rights = provide_rights();
     view! {
@@ -130,10 +131,11 @@ pub fn DiscussionsPage() -> impl IntoView {
             />
         </ListPage>
     }
+    .into_any()
 }
 
 #[component]
-pub fn ProgrammesPage() -> impl IntoView {
+pub fn ProgrammesPage() -> AnyView {
     let i18n = use_i18n();
     let rights = provide_rights();
     view! {
@@ -177,10 +179,11 @@ pub fn ProgrammesPage() -> impl IntoView {
             />
         </ListPage>
     }
+    .into_any()
 }
 
 #[component]
-pub fn ReportsPage() -> impl IntoView {
+pub fn ReportsPage() -> AnyView {
     let i18n = use_i18n();
     let rights = provide_rights();
     view! {
@@ -224,10 +227,11 @@ pub fn ReportsPage() -> impl IntoView {
             />
         </ListPage>
     }
+    .into_any()
 }
 
 #[component]
-pub fn NewsPage() -> impl IntoView {
+pub fn NewsPage() -> AnyView {
     let i18n = use_i18n();
     let rights = provide_rights();
     view! {
@@ -271,6 +275,7 @@ pub fn NewsPage() -> impl IntoView {
             />
         </ListPage>
     }
+    .into_any()
 }
 
 /// What the signed-in user may edit, for the items of a list; asked in the browser only.

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
-pub fn RiskPage() -> impl IntoView {
+pub fn RiskPage() -> AnyView {
     let i18n = use_i18n();
     let query = use_query_map();
     let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
@@ -113,4 +113,5 @@ pub fn RiskPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }

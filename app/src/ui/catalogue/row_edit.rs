@@ -118,7 +118,7 @@ fn RowForm(
     on_submit: Callback<()>,
     on_cancel: Callback<()>,
     #[prop(default = None)] parent: Option<ParentChoice>,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let statuses = Signal::derive(move || {
         vec![
@@ -221,6 +221,7 @@ fn RowForm(
             </p>
         </form>
     }
+    .into_any()
 }
 
 /// A row of the catalogue as the page shows it; for those who may edit it, «Изменить» opens
@@ -236,7 +237,7 @@ pub fn EditableRow(
     #[prop(optional)] choices: Option<Choices>,
     render: Render,
     #[prop(optional)] children: Option<Children>,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let schema = schema(entity);
     let choices = choices.unwrap_or_else(|| Signal::stored(Vec::new()));
@@ -353,6 +354,7 @@ pub fn EditableRow(
             {children.map(|children| children())}
         </li>
     }
+    .into_any()
 }
 
 /// The form that adds a row of `entity` (to `parent`, or to the kind or body the user chooses
@@ -376,7 +378,7 @@ pub fn AddRow(
     dom_prefix: &'static str,
     #[prop(optional)] list_class: &'static str,
     #[prop(optional)] item_class: &'static str,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let schema = schema(entity);
     let choices = choices.unwrap_or_else(|| Signal::stored(Vec::new()));
@@ -500,4 +502,5 @@ pub fn AddRow(
             </Show>
         </Show>
     }
+    .into_any()
 }

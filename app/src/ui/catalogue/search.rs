@@ -31,7 +31,7 @@ fn kind_label(kind: HitKind) -> &'static str {
 }
 
 #[component]
-pub fn SearchPage() -> impl IntoView {
+pub fn SearchPage() -> AnyView {
     let i18n = use_i18n();
     let query = use_query_map();
     let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
@@ -117,4 +117,5 @@ pub fn SearchPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }

@@ -68,7 +68,7 @@ pub(super) fn ManualEvent(
     form: Form,
     problems: Memo<Vec<Problem>>,
     tried: RwSignal<bool>,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let kinds = LocalResource::new(|| async { send(kinds_to_pick()).await });
     let organisations = LocalResource::new(|| async { send(cached_organisations()).await });
@@ -200,6 +200,7 @@ pub(super) fn ManualEvent(
             />
         </Show>
     }
+    .into_any()
 }
 
 #[cfg(test)]

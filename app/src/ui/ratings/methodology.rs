@@ -14,7 +14,7 @@ use crate::domain::rating_stats::{
 use crate::i18n::{t, t_string, use_i18n, Locale};
 
 #[component]
-pub fn MethodologyPage() -> impl IntoView {
+pub fn MethodologyPage() -> AnyView {
     let i18n = use_i18n();
     let criteria = OnceResource::new(rating_criteria());
     let criteria_list = move || {
@@ -117,4 +117,5 @@ pub fn MethodologyPage() -> impl IntoView {
             <p>{t!(i18n, ratings.m_open_data)}</p>
         </article>
     }
+    .into_any()
 }

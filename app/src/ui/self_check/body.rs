@@ -9,7 +9,7 @@ use crate::api::self_check::fetch_body_overview;
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
-pub fn BodySelfChecksPage() -> impl IntoView {
+pub fn BodySelfChecksPage() -> AnyView {
     let i18n = use_i18n();
     let overview = Resource::new(|| (), |_| fetch_body_overview());
     view! {
@@ -145,6 +145,7 @@ pub fn BodySelfChecksPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 /// A published mean with one decimal; «—» where there is none.

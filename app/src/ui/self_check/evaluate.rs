@@ -43,7 +43,7 @@ fn Scale(
     #[prop(into)] label: Signal<String>,
     value: Signal<u8>,
     set: impl Fn(u8) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+) -> AnyView {
     view! {
         <fieldset class="scale">
             <legend>{label}</legend>
@@ -68,6 +68,7 @@ fn Scale(
                 .collect_view()}
         </fieldset>
     }
+    .into_any()
 }
 
 /// The evaluation's fields, editing `evaluation` in place. `others`: the requirements it may
@@ -76,7 +77,7 @@ fn Scale(
 pub fn EvaluationFields(
     evaluation: RwSignal<Evaluation>,
     others: Vec<(String, String)>,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let rid = evaluation.get_untracked().requirement_id;
     let prefix = format!("ev-{rid}");
@@ -200,12 +201,13 @@ pub fn EvaluationFields(
             </ul>
         </div>
     }
+    .into_any()
 }
 
 /// `/requirements/{id}/evaluate`: evaluating one requirement outside a self-assessment. Works
 /// offline from the checklists the device keeps; sent through the outbox.
 #[component]
-pub fn EvaluatePage() -> impl IntoView {
+pub fn EvaluatePage() -> AnyView {
     let i18n = use_i18n();
     let params = use_params_map();
     let rid = params.get_untracked().get("id").unwrap_or_default();
@@ -320,6 +322,7 @@ pub fn EvaluatePage() -> impl IntoView {
             }
         }}
     }
+    .into_any()
 }
 
 #[cfg(test)]

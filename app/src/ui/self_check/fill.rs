@@ -19,7 +19,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::rate::{send, today, DraftReplaced};
 
 #[component]
-pub fn SelfCheckFillPage() -> impl IntoView {
+pub fn SelfCheckFillPage() -> AnyView {
     let i18n = use_i18n();
     let params = use_params_map();
     let outbox = use_outbox();
@@ -343,6 +343,7 @@ pub fn SelfCheckFillPage() -> impl IntoView {
                 .into_any()
         }}
     }
+    .into_any()
 }
 
 pub(super) fn print() {
@@ -354,10 +355,7 @@ pub(super) fn print() {
 
 /// Queued or sent: what the user can expect, and the report once the server has it.
 #[component]
-fn SentState(
-    status: Memo<ItemStatus>,
-    item_result: Signal<Option<serde_json::Value>>,
-) -> impl IntoView {
+fn SentState(status: Memo<ItemStatus>, item_result: Signal<Option<serde_json::Value>>) -> AnyView {
     let i18n = use_i18n();
     let outbox = use_outbox();
     view! {
@@ -395,12 +393,13 @@ fn SentState(
             _ => ().into_any(),
         }}
     }
+    .into_any()
 }
 
 /// The questions added, removed or edited since the draft was started; the draft keeps the
 /// version it started with.
 #[component]
-fn ChangesNotice(changes: Memo<Changes>) -> impl IntoView {
+fn ChangesNotice(changes: Memo<Changes>) -> AnyView {
     let i18n = use_i18n();
     let list = move |items: Vec<String>, label: String| {
         (!items.is_empty()).then(|| {
@@ -425,6 +424,7 @@ fn ChangesNotice(changes: Memo<Changes>) -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }
 
 /// One question: the answer, an optional note, and (folded) the evaluation of the requirement.
@@ -435,7 +435,7 @@ fn QuestionItem(
     editable: Memo<bool>,
     others: StoredValue<Vec<(String, String)>>,
     set_answer: impl Fn(String, Answer) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let rid = StoredValue::new(question.requirement_id.clone());
     let answer = move || {
@@ -582,4 +582,5 @@ fn QuestionItem(
             </fieldset>
         </li>
     }
+    .into_any()
 }

@@ -17,7 +17,7 @@ use crate::domain::self_check::{Aggregate, Question};
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
-pub fn KindChecklistPage() -> impl IntoView {
+pub fn KindChecklistPage() -> AnyView {
     let i18n = use_i18n();
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
@@ -97,6 +97,7 @@ pub fn KindChecklistPage() -> impl IntoView {
             </section>
         </article>
     }
+    .into_any()
 }
 
 /// «Понятность 3,4 · выполнимость 2,9 · противоречит: 8 % · медианные затраты 12 000 ₽/год ·
@@ -146,7 +147,7 @@ fn PublicQuestion(
     figure: Option<Aggregate>,
     editable: Signal<bool>,
     version: RwSignal<u32>,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let editing = RwSignal::new(false);
     let text = RwSignal::new(question.question.clone());
@@ -235,4 +236,5 @@ fn PublicQuestion(
             </Show>
         </li>
     }
+    .into_any()
 }

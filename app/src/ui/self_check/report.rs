@@ -13,7 +13,7 @@ use crate::domain::self_check::{Answer, Submission};
 use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
-pub fn ResultView(submission: Signal<Option<Submission>>) -> impl IntoView {
+pub fn ResultView(submission: Signal<Option<Submission>>) -> AnyView {
     let i18n = use_i18n();
     view! {
         <section class="panel result" aria-labelledby="sc-result">
@@ -109,11 +109,12 @@ pub fn ResultView(submission: Signal<Option<Submission>>) -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }
 
 /// `/self-check/report/{id}`: a submitted self-assessment, printable.
 #[component]
-pub fn ReportPage() -> impl IntoView {
+pub fn ReportPage() -> AnyView {
     let i18n = use_i18n();
     let params = use_params_map();
     let report = Resource::new(
@@ -188,11 +189,12 @@ pub fn ReportPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 /// Every question with its answer, for the printed report.
 #[component]
-fn Answers(submission: Submission) -> impl IntoView {
+fn Answers(submission: Submission) -> AnyView {
     let i18n = use_i18n();
     view! {
         <section class="panel" aria-labelledby="sc-answers">
@@ -230,4 +232,5 @@ fn Answers(submission: Submission) -> impl IntoView {
                 .collect_view()}
         </section>
     }
+    .into_any()
 }
