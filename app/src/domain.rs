@@ -11,3 +11,4 @@ pub mod rating_stats;
 pub mod registry_number;
 pub mod representation;
 pub mod self_check;
+pub mod text;

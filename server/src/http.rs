@@ -6,6 +6,7 @@ pub mod assets;
 pub mod availability;
 pub mod body_limit;
 pub mod client_address;
+pub mod control_chars;
 pub mod files;
 pub mod headers;
 pub mod health;
@@ -143,6 +144,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
             config.trusted_proxies.clone(),
             client_address::identify,
         ))
+        // Inside the body limit, which has read the body into memory.
+        .layer(middleware::from_fn(control_chars::refuse_nul))
         .layer(middleware::from_fn_with_state(
             body_limit::MAX_JSON_BODY,
             body_limit::limit,

@@ -17,6 +17,10 @@ pub const MAX_ANSWER_CHARS: usize = 5000;
 
 /// Trims and checks a FAQ entry; the message says what to fix.
 pub fn validate_faq(question: &str, answer: &str) -> Result<(String, String), AppError> {
+    for (field, text) in [("question", question), ("answer", answer)] {
+        crate::domain::text::check(text)
+            .map_err(|issue| AppError::field(field, issue.to_string()))?;
+    }
     let question = question.trim();
     let answer = answer.trim();
     if question.is_empty() {

@@ -355,6 +355,15 @@ fn is_uuid(value: &str) -> bool {
 
 /// Checks one value of a column; the message says what to fix, in Russian.
 pub fn check(column: &Column, raw: &str) -> Result<Value, String> {
+    crate::domain::text::check(raw).map_err(|issue| issue.to_string())?;
+    // Names and titles are read by everyone: no direction overrides in them.
+    let stripped;
+    let raw = if matches!(column.kind, FieldKind::Text(_)) {
+        stripped = crate::domain::text::strip_bidi(raw);
+        stripped.as_str()
+    } else {
+        raw
+    };
     let value = raw.trim();
     if let FieldKind::Lines(max) = column.kind {
         let lines: Vec<String> = value
@@ -490,6 +499,20 @@ mod tests {
 
     fn column(table: &str, name: &str) -> &'static Column {
         entity(table).unwrap().column(name).unwrap()
+    }
+
+    #[test]
+    fn control_characters_are_refused_and_titles_lose_direction_overrides() {
+        let title = column("news", "title");
+        assert!(check(title, "Новость\0")
+            .unwrap_err()
+            .contains("служебный символ"));
+        assert_eq!(
+            check(title, "\u{202E}Новость").unwrap(),
+            Value::Text(Some("Новость".to_owned()))
+        );
+        let error = validate("news", &fields(&[("title", "a\u{0000}b")]), Mode::Update);
+        assert!(error.unwrap_err().for_field("title").is_some());
     }
 
     #[test]

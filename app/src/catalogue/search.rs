@@ -68,6 +68,7 @@ pub fn words(text: &str) -> Vec<String> {
 
 /// Why a query is not searched.
 pub fn check_query(query: &str) -> Result<String, String> {
+    crate::domain::text::check(query).map_err(|issue| issue.to_string())?;
     let query = query.split_whitespace().collect::<Vec<_>>().join(" ");
     if query.chars().count() < MIN_QUERY_CHARS || words(&query).is_empty() {
         return Err(format!(
@@ -278,6 +279,12 @@ pub fn search_offline(snapshot: &Snapshot, query: &str) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_query_with_a_control_character_is_refused() {
+        assert!(check_query("пожар\0").is_err());
+        assert_eq!(check_query("пожар\tная").unwrap(), "пожар ная");
+    }
     use crate::catalogue::model::{FaqRow, KindRow, Rows};
 
     fn snapshot() -> Snapshot {

@@ -196,8 +196,13 @@ impl OrganisationForm {
         let mut errors = Vec::new();
         let mut error = |field, message: String| errors.push(FieldError { field, message });
         let kind = OrganisationKind::parse(self.kind.trim()).filter(|k| allowed.contains(k));
-        let name = self.name.split_whitespace().collect::<Vec<_>>().join(" ");
-        if name.is_empty() {
+        let name = super::text::strip_bidi(&self.name)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Err(issue) = super::text::check(&name) {
+            error(OrganisationField::Name, issue.to_string());
+        } else if name.is_empty() {
             error(OrganisationField::Name, "Укажите наименование.".to_owned());
         } else if name.chars().count() > MAX_NAME_CHARS {
             error(
@@ -267,8 +272,13 @@ impl OrganisationForm {
 
 /// Checks a unit's name (units have no registry numbers of their own).
 pub fn validate_unit_name(input: &str) -> Result<String, String> {
-    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() {
+    let name = super::text::strip_bidi(input)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if let Err(issue) = super::text::check(&name) {
+        Err(issue.to_string())
+    } else if name.is_empty() {
         Err("Укажите наименование подразделения.".to_owned())
     } else if name.chars().count() > MAX_NAME_CHARS {
         Err(format!("Наименование длиннее {MAX_NAME_CHARS} символов."))
@@ -294,6 +304,34 @@ mod tests {
 
     fn errors(form: &OrganisationForm) -> FormErrors {
         form.validate(&OrganisationKind::BUSINESS).unwrap_err()
+    }
+
+    #[test]
+    fn names_refuse_control_characters_and_lose_direction_overrides() {
+        let ogrn = Ogrn::complete("102270000001").unwrap();
+        let bad = errors(&form(
+            "legal_entity",
+            "ООО\0Лето",
+            "2721001237",
+            ogrn.as_str(),
+        ));
+        assert!(bad
+            .for_field(OrganisationField::Name)
+            .is_some_and(|m| m.contains("служебный символ")));
+        let valid = form(
+            "legal_entity",
+            "ООО \u{202E}Лето",
+            "2721001237",
+            ogrn.as_str(),
+        )
+        .validate(&OrganisationKind::BUSINESS)
+        .unwrap();
+        assert_eq!(valid.name, "ООО Лето");
+        assert!(validate_unit_name("Отдел\0").is_err());
+        assert_eq!(
+            validate_unit_name("\u{2066}Отдел\u{2069} 1").unwrap(),
+            "Отдел 1"
+        );
     }
 
     #[test]

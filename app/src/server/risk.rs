@@ -20,6 +20,8 @@ impl Lookup {
     /// Digits only: an ИНН, checked (a wrong checksum is a 422 with a Russian message);
     /// anything else: a part of the name, at least 3 characters.
     pub fn parse(query: &str) -> Result<Lookup, AppError> {
+        crate::domain::text::check(query)
+            .map_err(|issue| AppError::field("query", issue.to_string()))?;
         let query = query.split_whitespace().collect::<Vec<_>>().join(" ");
         if !query.is_empty() && query.chars().all(|c| c.is_ascii_digit() || c == ' ') {
             return Inn::parse(&query).map(Lookup::Inn).map_err(|e| {

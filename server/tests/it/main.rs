@@ -6,6 +6,7 @@ mod abuse;
 mod authz;
 mod client_address;
 mod common;
+mod control_chars;
 mod cross_site;
 mod files;
 mod idor;

@@ -273,7 +273,12 @@ async fn send_queue(outbox: Outbox, force: bool) {
                 problem = Some("Сервис временно недоступен: отправим, когда он заработает.");
                 break;
             }
-            Err(AppError::Invalid(reason)) if due.len() == 1 => {
+            Err(
+                AppError::Invalid(reason)
+                | AppError::Field {
+                    message: reason, ..
+                },
+            ) if due.len() == 1 => {
                 // This one item is unreadable to the server: retrying cannot help, so it goes
                 // back to the user, intact and editable.
                 let item = &due[0];
