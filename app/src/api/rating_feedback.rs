@@ -14,6 +14,7 @@ use crate::error::AppError;
 pub struct ScoreView {
     pub criterion: String,
     pub score: i16,
+    /// The titles of the reasons given for a low score.
     pub reasons: Vec<String>,
     pub note: Option<String>,
 }
@@ -104,7 +105,10 @@ mod sql {
                CASE WHEN r.hidden_reason IS NULL THEN r.comment END AS comment, r.hidden_reason,
                p.text AS reply, to_char(p.created_at, '{minute}') AS reply_at,
                coalesce((SELECT json_agg(json_build_object(
-                            'criterion', c.title_ru, 'score', s.score, 'reasons', s.reasons,
+                            'criterion', c.title_ru, 'score', s.score,
+                            'reasons', (SELECT coalesce(json_agg(rr.title_ru ORDER BY rr.position), '[]')
+                                        FROM rating_reason rr
+                                        WHERE rr.side = r.side AND rr.code = ANY(s.reasons)),
                             'note', CASE WHEN r.hidden_reason IS NULL THEN s.note END)
                           ORDER BY c.position)
                          FROM rating_score s JOIN rating_criterion c ON c.id = s.criterion_id

@@ -75,7 +75,15 @@ fn ReviewCard(review: Review, #[prop(optional)] children: Option<Children>) -> A
                         view! {
                             <li class:low=low>
                                 {format!("{}: {}", s.criterion, s.score)}
-                                {(!s.reasons.is_empty()).then(|| format!(" ({})", s.reasons.len()))}
+                                {(!s.reasons.is_empty())
+                                    .then(|| {
+                                        view! {
+                                            " — "
+                                            {t!(i18n, feedback.reasons)}
+                                            ": "
+                                            {s.reasons.join(", ")}
+                                        }
+                                    })}
                             </li>
                         }
                     })
