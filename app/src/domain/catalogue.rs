@@ -61,7 +61,7 @@ impl RiskCategory {
 pub struct DayHours {
     pub open: String,
     pub close: String,
-    /// Lunch break, when the body closes for one: `["13:00", "13:48"]`.
+    /// Lunch break, when the body closes for one: `["13:00", "14:00"]`.
     #[cfg_attr(feature = "ssr", schema(value_type = Option<Vec<String>>))]
     pub lunch: Option<(String, String)>,
 }
