@@ -238,6 +238,45 @@ mod tests {
         }
     }
 
+    /// Every route of `app.rs` has an example address in `route_examples.json`, which the
+    /// end-to-end layout and accessibility checks visit: a new page cannot skip them.
+    #[test]
+    fn every_route_has_an_example_for_the_layout_checks() {
+        let table = include_str!("app.rs");
+        let routes: std::collections::BTreeSet<&str> = table
+            .split("path!(\"")
+            .skip(1)
+            .map(|chunk| &chunk[..chunk.find('"').unwrap()])
+            .collect();
+        let examples: serde_json::Value =
+            serde_json::from_str(include_str!("route_examples.json")).unwrap();
+        let listed: std::collections::BTreeSet<&str> = examples["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["route"].as_str().unwrap())
+            .collect();
+        assert_eq!(routes, listed, "app.rs routes vs route_examples.json");
+        for example in examples["routes"].as_array().unwrap() {
+            let (route, path) = (
+                example["route"].as_str().unwrap(),
+                example["path"].as_str().unwrap(),
+            );
+            let bare = path.split('?').next().unwrap();
+            assert_eq!(
+                route.split('/').count(),
+                bare.split('/').count(),
+                "{path} is not an address of {route}"
+            );
+            for (r, p) in route.split('/').zip(bare.split('/')) {
+                assert!(
+                    r.starts_with(':') || r == p,
+                    "{path} is not an address of {route}"
+                );
+            }
+        }
+    }
+
     /// Reads the route table in `app.rs`, so a route added there without a line in `group_of`
     /// fails here instead of hydrating late.
     #[test]

@@ -19,13 +19,16 @@ pub fn NetworkStatus() -> impl IntoView {
             title=move || (!online.get()).then(|| t_string!(i18n, network.offline_hint))
         >
             <span class="dot" aria-hidden="true"></span>
-            {move || {
-                if online.get() {
-                    t_string!(i18n, network.online)
-                } else {
-                    t_string!(i18n, network.offline)
-                }
-            }}
+            // Its own element: narrow phones show only the dot (the words stay for screen readers).
+            <span class="network-label">
+                {move || {
+                    if online.get() {
+                        t_string!(i18n, network.online)
+                    } else {
+                        t_string!(i18n, network.offline)
+                    }
+                }}
+            </span>
         </p>
     }
 }

@@ -345,14 +345,16 @@ fn StartForm() -> AnyView {
                                                                 }
                                                                 on:change=move |_| toggle(kind.get_value())
                                                             />
-                                                            {c.kind_name.clone()}
-                                                            <span class="muted">
-                                                                {format!(
-                                                                    " · {} · {} {}",
-                                                                    c.body,
-                                                                    c.questions.len(),
-                                                                    t_string!(i18n, self_check.questions),
-                                                                )}
+                                                            <span class="kind-choice-text">
+                                                                {c.kind_name.clone()}
+                                                                <span class="muted">
+                                                                    {format!(
+                                                                        " · {} · {} {}",
+                                                                        c.body,
+                                                                        c.questions.len(),
+                                                                        t_string!(i18n, self_check.questions),
+                                                                    )}
+                                                                </span>
                                                             </span>
                                                         </label>
                                                     </li>
