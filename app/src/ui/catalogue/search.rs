@@ -30,6 +30,12 @@ fn kind_label(kind: HitKind) -> &'static str {
     }
 }
 
+/// Leptos's `<Form>` adds the submit button to a GET form's query even when the button has no
+/// name, which made every search address end in `&=`; this takes that entry out again.
+fn drop_unnamed() -> std::sync::Arc<dyn Fn(&web_sys::FormData)> {
+    std::sync::Arc::new(|data: &web_sys::FormData| data.delete(""))
+}
+
 #[component]
 pub fn SearchPage() -> AnyView {
     let i18n = use_i18n();
@@ -55,7 +61,12 @@ pub fn SearchPage() -> AnyView {
         <Meta name="description" content=move || t_string!(i18n, search.description) />
         <h1>{t!(i18n, search.title)}</h1>
         <super::OfflineCopyNote />
-        <Form method="GET" action="/search" attr:class="form search-form">
+        <Form
+            method="GET"
+            action="/search"
+            attr:class="form search-form"
+            on_form_data=drop_unnamed()
+        >
             <div class="field">
                 <label for="search-q">{t!(i18n, search.label)}</label>
                 <input
