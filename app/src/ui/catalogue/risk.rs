@@ -36,7 +36,12 @@ pub fn RiskPage() -> AnyView {
         <Meta name="description" content=move || t_string!(i18n, catalogue.risk_description) />
         <h1>{t!(i18n, catalogue.risk_title)}</h1>
         <p class="lead">{t!(i18n, catalogue.risk_lead)}</p>
-        <Form method="GET" action="/risk" attr:class="form search-form">
+        <Form
+            method="GET"
+            action="/risk"
+            attr:class="form search-form"
+            on_form_data=super::search::drop_unnamed()
+        >
             <div class="field">
                 <label for="risk-q">{t!(i18n, catalogue.risk_label)}</label>
                 <input
@@ -106,6 +111,16 @@ pub fn RiskPage() -> AnyView {
                     }
                     Err(AppError::Transport(_)) => {
                         view! { <p class="notice">{t!(i18n, catalogue.risk_offline)}</p> }
+                            .into_any()
+                    }
+                    Err(AppError::Field { message, .. }) => {
+                        // What to fix in the query (a wrong ИНН, too short a name), right under
+                        // the form rather than as a failure of the page.
+                        view! {
+                            <p class="field-error" role="alert">
+                                {message}
+                            </p>
+                        }
                             .into_any()
                     }
                     Err(error) => view! { <LoadError error=error /> }.into_any(),

@@ -32,7 +32,7 @@ fn kind_label(kind: HitKind) -> &'static str {
 
 /// Leptos's `<Form>` adds the submit button to a GET form's query even when the button has no
 /// name, which made every search address end in `&=`; this takes that entry out again.
-fn drop_unnamed() -> std::sync::Arc<dyn Fn(&web_sys::FormData)> {
+pub(super) fn drop_unnamed() -> std::sync::Arc<dyn Fn(&web_sys::FormData)> {
     std::sync::Arc::new(|data: &web_sys::FormData| data.delete(""))
 }
 
